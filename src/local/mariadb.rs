@@ -1,0 +1,225 @@
+//! The real MariaDB server (Debian's `mariadb-server`), run privately: its own datadir, socket
+//! and loopback port, stopped with the process that started it.
+
+use mysql::prelude::Queryable;
+use mysql::{Conn, OptsBuilder};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::process::{find_program, signal_child, MissingProgram, ParentDeathSignal};
+
+/// Why the server could not be run.
+#[derive(Debug, thiserror::Error)]
+pub enum MariaDbError {
+    #[error(transparent)]
+    Missing(#[from] MissingProgram),
+    #[error("{what}: {source}")]
+    Io { what: String, source: std::io::Error },
+    #[error("mariadb-install-db failed in {datadir}: {output}")]
+    InstallDb { datadir: PathBuf, output: String },
+    #[error("mariadbd did not become ready on 127.0.0.1:{port}; last lines of {log}:\n{tail}")]
+    NotReady { port: u16, log: PathBuf, tail: String },
+    #[error("MariaDB refused an admin statement: {0}")]
+    Admin(#[from] mysql::Error),
+}
+
+/// A running `mariadbd`. Dropping it stops the server (SIGTERM, then SIGKILL after 10 s).
+pub struct MariaDbServer {
+    child: Option<Child>,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl MariaDbServer {
+    /// Starts a server whose files all live under `dir` (created, and initialised on first use),
+    /// listening on `127.0.0.1:port`. Existing data in `dir` is kept.
+    pub fn start(dir: &Path, port: u16) -> Result<Self, MariaDbError> {
+        let mariadbd = find_program("mariadbd", "mariadb-server")?;
+        let datadir = dir.join("data");
+        std::fs::create_dir_all(dir).map_err(|source| MariaDbError::Io {
+            what: format!("creating {}", dir.display()),
+            source,
+        })?;
+        if !datadir.join("mysql").is_dir() {
+            install_db(&datadir)?;
+        }
+        let log = dir.join("mariadb.err");
+        let mut command = Command::new(mariadbd);
+        command
+            .arg("--no-defaults")
+            .arg(format!("--datadir={}", datadir.display()))
+            .arg(format!("--port={port}"))
+            .arg("--bind-address=127.0.0.1")
+            .arg(format!("--socket={}", socket_path(dir).display()))
+            .arg(format!("--pid-file={}", dir.join("mariadbd.pid").display()))
+            .arg(format!("--log-error={}", log.display()))
+            .arg("--skip-name-resolve")
+            .arg("--character-set-server=utf8mb4")
+            .arg("--collation-server=utf8mb4_unicode_ci")
+            .arg("--max-connections=500")
+            .arg("--innodb-buffer-pool-size=128M")
+            // Each commit reaches the OS at once, but is flushed to disk about once a second:
+            // a killed server loses nothing, only a crash of the whole machine could.
+            .arg("--innodb-flush-log-at-trx-commit=2")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .die_with_parent();
+        if is_root() {
+            command.arg("--user=root");
+        }
+        let child = command.spawn().map_err(|source| MariaDbError::Io {
+            what: "starting mariadbd".into(),
+            source,
+        })?;
+        let mut server = MariaDbServer {
+            child: Some(child),
+            dir: dir.to_path_buf(),
+            port,
+        };
+        server.wait_ready(Duration::from_secs(30))?;
+        Ok(server)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// The unix socket, where `root` logs in without a password.
+    pub fn socket(&self) -> PathBuf {
+        socket_path(&self.dir)
+    }
+
+    /// Root access to this server.
+    pub fn admin(&self) -> MariaDbAdmin {
+        MariaDbAdmin { socket: self.socket() }
+    }
+
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), MariaDbError> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if self.admin().connect().is_ok() {
+                return Ok(());
+            }
+            let exited = self.child.as_mut().is_some_and(|c| matches!(c.try_wait(), Ok(Some(_))));
+            if exited || Instant::now() > deadline {
+                self.kill();
+                let log = self.dir.join("mariadb.err");
+                return Err(MariaDbError::NotReady {
+                    port: self.port,
+                    tail: tail_of(&log, 8),
+                    log,
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stops the server cleanly: SIGTERM, then SIGKILL if it has not exited within 10 s.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            signal_child(&mut child, Duration::from_secs(10));
+        }
+    }
+
+    /// Kills the server at once (SIGKILL), as a crash would.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Root access to a running server, over its unix socket (root has no password there).
+#[derive(Debug, Clone)]
+pub struct MariaDbAdmin {
+    socket: PathBuf,
+}
+
+impl MariaDbAdmin {
+    pub fn connect(&self) -> Result<Conn, MariaDbError> {
+        let opts = OptsBuilder::new()
+            .socket(Some(self.socket.to_string_lossy().into_owned()))
+            .user(Some("root"))
+            .prefer_socket(true);
+        Ok(Conn::new(opts)?)
+    }
+
+    /// Creates `database` if it does not exist, and a user that owns it, reachable over TCP
+    /// from loopback with `password`.
+    pub fn ensure_database(&self, database: &str, user: &str, password: &str) -> Result<(), MariaDbError> {
+        let mut admin = self.connect()?;
+        admin.query_drop(format!("CREATE DATABASE IF NOT EXISTS {}", quote_identifier(database)))?;
+        // Account statements take no placeholders, hence the quoting.
+        let account = format!("{}@'127.0.0.1'", quote_literal(user));
+        let password = quote_literal(password);
+        admin.query_drop(format!("CREATE USER IF NOT EXISTS {account} IDENTIFIED BY {password}"))?;
+        admin.query_drop(format!("ALTER USER {account} IDENTIFIED BY {password}"))?;
+        admin.query_drop(format!("GRANT ALL ON {}.* TO {account}", quote_identifier(database)))?;
+        Ok(())
+    }
+}
+
+impl Drop for MariaDbServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn socket_path(dir: &Path) -> PathBuf {
+    dir.join("mysqld.sock")
+}
+
+fn install_db(datadir: &Path) -> Result<(), MariaDbError> {
+    let install = find_program("mariadb-install-db", "mariadb-server")?;
+    let mut command = Command::new(install);
+    command
+        .arg("--no-defaults")
+        .arg(format!("--datadir={}", datadir.display()))
+        .arg("--auth-root-authentication-method=normal")
+        .arg("--skip-test-db")
+        .stdin(Stdio::null());
+    if is_root() {
+        command.arg("--user=root");
+    }
+    let out = command.output().map_err(|source| MariaDbError::Io {
+        what: "running mariadb-install-db".into(),
+        source,
+    })?;
+    if !out.status.success() {
+        let _ = std::fs::remove_dir_all(datadir);
+        let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+        return Err(MariaDbError::InstallDb {
+            datadir: datadir.to_path_buf(),
+            output: text.trim().to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+fn tail_of(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// Quotes an SQL identifier with backticks.
+pub fn quote_identifier(name: &str) -> String {
+    format!("`{}`", name.replace('`', "``"))
+}
+
+/// Quotes an SQL string literal.
+pub fn quote_literal(text: &str) -> String {
+    format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+}

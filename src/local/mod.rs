@@ -1,0 +1,7 @@
+//! `custctl local`: the whole pipeline on one machine, on loopback, with no Docker and no AWS
+//! account. Real processes where the issue names them (MariaDB, the function binary), and AWS's
+//! wire protocols for the services, so unmodified SDKs and CLIs work against it.
+
+pub mod mariadb;
+pub mod process;
+pub mod runtime_api;
