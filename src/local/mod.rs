@@ -2,6 +2,8 @@
 //! account. Real processes where the issue names them (MariaDB, the function binary), and AWS's
 //! wire protocols for the services, so unmodified SDKs and CLIs work against it.
 
+pub mod gateway;
 pub mod mariadb;
 pub mod process;
 pub mod runtime_api;
+pub mod wire;

@@ -1,0 +1,99 @@
+//! The one AWS-compatible HTTP endpoint of the local stack. It routes each request by protocol:
+//! `X-Amz-Target` for the JSON services, `Action=` form bodies for the query services, and REST
+//! paths (Lambda) to the routers that services mount.
+
+use super::wire::{json_response, query_response, AwsError, JsonProtocol, JsonService, QueryService};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+#[derive(Default, Clone)]
+struct Routes {
+    /// `X-Amz-Target` prefix (before the dot) -> service.
+    json: HashMap<&'static str, (JsonProtocol, Arc<dyn JsonService>)>,
+    /// `Version=` of the query request -> service.
+    query: HashMap<&'static str, Arc<dyn QueryService>>,
+}
+
+/// Builds the endpoint's router from the services it should speak for.
+#[derive(Default)]
+pub struct Gateway {
+    routes: Routes,
+    rest: Router,
+}
+
+impl Gateway {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Serves `X-Amz-Target: <target_prefix>.<Operation>` with `service`.
+    pub fn json_service(mut self, target_prefix: &'static str, protocol: JsonProtocol, service: Arc<dyn JsonService>) -> Self {
+        self.routes.json.insert(target_prefix, (protocol, service));
+        self
+    }
+
+    /// Serves query-protocol requests whose `Version=` is `api_version` with `service`.
+    pub fn query_service(mut self, api_version: &'static str, service: Arc<dyn QueryService>) -> Self {
+        self.routes.query.insert(api_version, service);
+        self
+    }
+
+    /// Mounts a REST router (paths other than `/`).
+    pub fn rest(mut self, router: Router) -> Self {
+        self.rest = self.rest.merge(router);
+        self
+    }
+
+    pub fn into_router(self) -> Router {
+        let protocol_routes = Router::new().route("/", post(dispatch)).with_state(Arc::new(self.routes));
+        protocol_routes.merge(self.rest)
+    }
+}
+
+async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Some(target) = headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
+        let (prefix, operation) = target.split_once('.').unwrap_or((target, ""));
+        let Some((protocol, service)) = routes.json.get(prefix) else {
+            return json_response(
+                JsonProtocol::V1_1,
+                Err(AwsError::client("UnknownOperationException", format!("no service for X-Amz-Target {target}"))),
+            );
+        };
+        let input = if body.is_empty() {
+            Ok(serde_json::json!({}))
+        } else {
+            serde_json::from_slice(&body)
+                .map_err(|e| AwsError::client("SerializationException", format!("request body is not valid JSON: {e}")))
+        };
+        let result = match input {
+            Ok(input) => service.call(operation, input).await,
+            Err(e) => Err(e),
+        };
+        return json_response(*protocol, result);
+    }
+    let params: Vec<(String, String)> = form_urlencoded::parse(&body).into_owned().collect();
+    let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    let (Some(action), Some(version)) = (param("Action"), param("Version")) else {
+        return json_response(
+            JsonProtocol::V1_1,
+            Err(AwsError::client("UnknownOperationException", "request has neither X-Amz-Target nor Action/Version")),
+        );
+    };
+    match routes.query.get(version) {
+        Some(service) => {
+            let result = service.call(action, &params).await;
+            query_response(service.xml_namespace(), action, result)
+        }
+        None => query_response(
+            "http://custctl.local/",
+            action,
+            Err(AwsError::client("InvalidAction", format!("no service for API version {version}"))),
+        ),
+    }
+}
