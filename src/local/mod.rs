@@ -3,6 +3,7 @@
 //! wire protocols for the services, so unmodified SDKs and CLIs work against it.
 
 pub mod gateway;
+pub mod logs;
 pub mod mariadb;
 pub mod process;
 pub mod runtime_api;
