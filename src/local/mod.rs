@@ -5,5 +5,7 @@
 pub mod gateway;
 pub mod mariadb;
 pub mod process;
+pub mod rds;
 pub mod runtime_api;
+pub mod secrets;
 pub mod wire;
