@@ -6,5 +6,7 @@ pub mod gateway;
 pub mod logs;
 pub mod mariadb;
 pub mod process;
+pub mod rds;
 pub mod runtime_api;
+pub mod secrets;
 pub mod wire;
