@@ -6,4 +6,5 @@ pub mod gateway;
 pub mod mariadb;
 pub mod process;
 pub mod runtime_api;
+pub mod sqs;
 pub mod wire;
