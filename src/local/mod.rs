@@ -9,4 +9,5 @@ pub mod process;
 pub mod rds;
 pub mod runtime_api;
 pub mod secrets;
+pub mod sqs;
 pub mod wire;

@@ -1,0 +1,107 @@
+//! The errors SQS reports, in one place. Each one knows its two names: the shape id of the JSON
+//! protocol (`com.amazonaws.sqs#QueueDoesNotExist`, in `__type`) and the legacy query-protocol
+//! code (`AWS.SimpleQueueService.NonExistentQueue`, in `x-amzn-query-error`), which is what the
+//! SDKs match to pick the typed error, so both must be AWS's exact spelling.
+
+use crate::local::wire::AwsError;
+
+/// An SQS error, with AWS's message text where the message is fixed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SqsError {
+    #[error("The specified queue does not exist.")]
+    QueueDoesNotExist,
+    #[error("A queue already exists with the same name and a different value for attribute {0}")]
+    QueueNameExists(String),
+    #[error("Unknown Attribute {0}.")]
+    InvalidAttributeName(String),
+    #[error("Invalid value for the parameter {0}.")]
+    InvalidAttributeValue(String),
+    #[error("{0}")]
+    InvalidParameterValue(String),
+    #[error("The request must contain the parameter {0}.")]
+    MissingParameter(String),
+    #[error("The address {0} is not valid for this endpoint.")]
+    InvalidAddress(String),
+    #[error("There should be at least one {0} in the request.")]
+    EmptyBatchRequest(&'static str),
+    #[error("Maximum number of entries per request are 10. You have sent {0}.")]
+    TooManyEntriesInBatchRequest(usize),
+    #[error("Id {0} repeated.")]
+    BatchEntryIdsNotDistinct(String),
+    #[error(
+        "A batch entry id can only contain alphanumeric characters, hyphens and underscores. \
+         It can be at most 80 letters long."
+    )]
+    InvalidBatchEntryId,
+    #[error("Batch requests cannot be longer than 262144 bytes. You have sent {0} bytes.")]
+    BatchRequestTooLong(usize),
+    #[error("{0}")]
+    InvalidMessageContents(String),
+    #[error("The input receipt handle \"{0}\" is not a valid receipt handle.")]
+    ReceiptHandleIsInvalid(String),
+    #[error("Message does not exist or is not available for visibility timeout change.")]
+    MessageNotInflight,
+    #[error("Only one PurgeQueue operation on {0} is allowed every 60 seconds.")]
+    PurgeQueueInProgress(String),
+}
+
+impl SqsError {
+    /// The shape name in the JSON protocol's `__type` (after `com.amazonaws.sqs#`).
+    pub fn shape(&self) -> &'static str {
+        match self {
+            SqsError::QueueDoesNotExist => "QueueDoesNotExist",
+            SqsError::QueueNameExists(_) => "QueueNameExists",
+            SqsError::InvalidAttributeName(_) => "InvalidAttributeName",
+            SqsError::InvalidAttributeValue(_) => "InvalidAttributeValue",
+            SqsError::InvalidParameterValue(_) => "InvalidParameterValue",
+            SqsError::MissingParameter(_) => "MissingParameter",
+            SqsError::InvalidAddress(_) => "InvalidAddress",
+            SqsError::EmptyBatchRequest(_) => "EmptyBatchRequest",
+            SqsError::TooManyEntriesInBatchRequest(_) => "TooManyEntriesInBatchRequest",
+            SqsError::BatchEntryIdsNotDistinct(_) => "BatchEntryIdsNotDistinct",
+            SqsError::InvalidBatchEntryId => "InvalidBatchEntryId",
+            SqsError::BatchRequestTooLong(_) => "BatchRequestTooLong",
+            SqsError::InvalidMessageContents(_) => "InvalidMessageContents",
+            SqsError::ReceiptHandleIsInvalid(_) => "ReceiptHandleIsInvalid",
+            SqsError::MessageNotInflight => "MessageNotInflight",
+            SqsError::PurgeQueueInProgress(_) => "PurgeQueueInProgress",
+        }
+    }
+
+    /// The query-protocol error code, which is also what `Failed` batch entries carry in `Code`.
+    pub fn query_code(&self) -> &'static str {
+        match self {
+            SqsError::QueueDoesNotExist => "AWS.SimpleQueueService.NonExistentQueue",
+            SqsError::QueueNameExists(_) => "QueueAlreadyExists",
+            SqsError::InvalidAttributeName(_) => "InvalidAttributeName",
+            SqsError::InvalidAttributeValue(_) => "InvalidAttributeValue",
+            SqsError::InvalidParameterValue(_) => "InvalidParameterValue",
+            SqsError::MissingParameter(_) => "MissingParameter",
+            SqsError::InvalidAddress(_) => "InvalidAddress",
+            SqsError::EmptyBatchRequest(_) => "AWS.SimpleQueueService.EmptyBatchRequest",
+            SqsError::TooManyEntriesInBatchRequest(_) => "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+            SqsError::BatchEntryIdsNotDistinct(_) => "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+            SqsError::InvalidBatchEntryId => "AWS.SimpleQueueService.InvalidBatchEntryId",
+            SqsError::BatchRequestTooLong(_) => "AWS.SimpleQueueService.BatchRequestTooLong",
+            SqsError::InvalidMessageContents(_) => "InvalidMessageContents",
+            SqsError::ReceiptHandleIsInvalid(_) => "ReceiptHandleIsInvalid",
+            SqsError::MessageNotInflight => "AWS.SimpleQueueService.MessageNotInflight",
+            SqsError::PurgeQueueInProgress(_) => "AWS.SimpleQueueService.PurgeQueueInProgress",
+        }
+    }
+}
+
+impl From<SqsError> for AwsError {
+    fn from(err: SqsError) -> Self {
+        let query_error = format!("{};Sender", err.query_code());
+        AwsError::client(format!("com.amazonaws.sqs#{}", err.shape()), err.to_string()).with_query_error(query_error)
+    }
+}
+
+/// `Value {value} for parameter {parameter} is invalid. Reason: {reason}`, AWS's wording for a
+/// parameter outside its range.
+pub fn invalid_parameter(parameter: &str, value: impl std::fmt::Display, reason: &str) -> SqsError {
+    SqsError::InvalidParameterValue(format!(
+        "Value {value} for parameter {parameter} is invalid. Reason: {reason}"
+    ))
+}
