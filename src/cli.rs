@@ -1,8 +1,101 @@
-//! The command line, as clap sees it: the only module that knows about clap.
+//! The command line, as clap sees it: the only module that knows about clap. Each verb's
+//! arguments become a plain settings struct before any work starts.
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
 
 /// custctl: send, invoke, tail and query the Customer SQS -> Lambda -> MySQL pipeline.
 #[derive(Debug, Parser)]
-#[command(name = "custctl", version, about, long_about = None)]
-pub struct Cli {}
+#[command(name = "custctl", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every verb understands.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Talk to the local stack (`custctl local up`) instead of AWS.
+    #[arg(long, global = true, env = "CUSTCTL_LOCAL", value_parser = clap::builder::FalseyValueParser::new())]
+    pub local: bool,
+
+    /// Output format of results: a table for people, JSON for programs.
+    #[arg(long, global = true, env = "CUSTCTL_OUTPUT", value_enum, default_value_t = OutputFormat::Table)]
+    pub output: OutputFormat,
+
+    /// Print no progress and no notes on stderr (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    /// Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local].
+    #[arg(long, global = true, env = "CUSTCTL_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole pipeline on this machine: no Docker, no AWS account.
+    #[command(subcommand)]
+    Local(LocalCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LocalCommand {
+    /// Start the local stack (foreground until Ctrl-C, or --detach).
+    Up(UpArgs),
+    /// Stop the local stack and every process it started.
+    Down,
+    /// Show whether the local stack runs, and what it serves.
+    Status,
+}
+
+#[derive(Debug, Args)]
+pub struct UpArgs {
+    /// Return once the stack is ready, leaving it running in the background.
+    #[arg(long, short)]
+    pub detach: bool,
+
+    /// Port of the AWS-compatible endpoint on 127.0.0.1.
+    #[arg(long, default_value_t = 4566)]
+    pub port: u16,
+
+    /// Start from empty: delete the queues, logs and database of earlier runs.
+    #[arg(long)]
+    pub fresh: bool,
+
+    /// The function binary [default: customer-ingest beside custctl].
+    #[arg(long, env = "CUSTCTL_FUNCTION_BINARY", value_name = "PATH")]
+    pub function_binary: Option<PathBuf>,
+
+    /// Records per batch of the event source mapping (above 10 needs --batch-window).
+    #[arg(long, default_value_t = 10)]
+    pub batch_size: u32,
+
+    /// MaximumBatchingWindowInSeconds of the event source mapping.
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    pub batch_window: u32,
+
+    /// ScalingConfig.MaximumConcurrency: batches (and function instances) at once.
+    #[arg(long, default_value_t = 5)]
+    pub concurrency: u32,
+
+    /// The function's timeout.
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub function_timeout: u32,
+
+    /// The queue's visibility timeout (at least the function timeout, as AWS requires).
+    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
+    pub visibility_timeout: u32,
+
+    /// Receives before a message moves to the dead-letter queue.
+    #[arg(long, default_value_t = 3)]
+    pub max_receive_count: u32,
+}

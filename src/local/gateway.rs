@@ -33,7 +33,12 @@ impl Gateway {
     }
 
     /// Serves `X-Amz-Target: <target_prefix>.<Operation>` with `service`.
-    pub fn json_service(mut self, target_prefix: &'static str, protocol: JsonProtocol, service: Arc<dyn JsonService>) -> Self {
+    pub fn json_service(
+        mut self,
+        target_prefix: &'static str,
+        protocol: JsonProtocol,
+        service: Arc<dyn JsonService>,
+    ) -> Self {
         self.routes.json.insert(target_prefix, (protocol, service));
         self
     }
@@ -51,7 +56,9 @@ impl Gateway {
     }
 
     pub fn into_router(self) -> Router {
-        let protocol_routes = Router::new().route("/", post(dispatch)).with_state(Arc::new(self.routes));
+        let protocol_routes = Router::new()
+            .route("/", post(dispatch))
+            .with_state(Arc::new(self.routes));
         protocol_routes.merge(self.rest)
     }
 }
@@ -62,7 +69,10 @@ async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: B
         let Some((protocol, service)) = routes.json.get(prefix) else {
             return json_response(
                 JsonProtocol::V1_1,
-                Err(AwsError::client("UnknownOperationException", format!("no service for X-Amz-Target {target}"))),
+                Err(AwsError::client(
+                    "UnknownOperationException",
+                    format!("no service for X-Amz-Target {target}"),
+                )),
             );
         };
         let input = if body.is_empty() {
@@ -82,7 +92,10 @@ async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: B
     let (Some(action), Some(version)) = (param("Action"), param("Version")) else {
         return json_response(
             JsonProtocol::V1_1,
-            Err(AwsError::client("UnknownOperationException", "request has neither X-Amz-Target nor Action/Version")),
+            Err(AwsError::client(
+                "UnknownOperationException",
+                "request has neither X-Amz-Target nor Action/Version",
+            )),
         );
     };
     match routes.query.get(version) {
@@ -93,7 +106,10 @@ async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: B
         None => query_response(
             "http://custctl.local/",
             action,
-            Err(AwsError::client("InvalidAction", format!("no service for API version {version}"))),
+            Err(AwsError::client(
+                "InvalidAction",
+                format!("no service for API version {version}"),
+            )),
         ),
     }
 }

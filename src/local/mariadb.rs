@@ -120,6 +120,14 @@ impl MariaDbServer {
         }
     }
 
+    /// Whether the server process has ended (crashed, or was killed from outside).
+    pub fn has_exited(&mut self) -> bool {
+        match self.child.as_mut() {
+            Some(child) => !matches!(child.try_wait(), Ok(None)),
+            None => true,
+        }
+    }
+
     /// Stops the server cleanly: SIGTERM, then SIGKILL if it has not exited within 10 s.
     pub fn stop(&mut self) {
         if let Some(mut child) = self.child.take() {

@@ -69,3 +69,31 @@ pub fn signal_child(child: &mut Child, grace: Duration) {
 pub fn free_loopback_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?.port())
 }
+
+/// Sends SIGTERM to `pid` (not our child), waits up to `grace` for it to go, then SIGKILLs it.
+pub fn signal_pid(pid: u32, grace: Duration) {
+    let Ok(raw) = i32::try_from(pid) else { return };
+    // SAFETY: plain signals to a pid we were told about.
+    unsafe { libc::kill(raw, libc::SIGTERM) };
+    let deadline = Instant::now() + grace;
+    while Instant::now() < deadline {
+        if !process_alive(pid) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: as above.
+    unsafe { libc::kill(raw, libc::SIGKILL) };
+}
+
+/// Whether `pid` names a running process (a zombie is not running).
+pub fn process_alive(pid: u32) -> bool {
+    let Ok(raw) = i32::try_from(pid) else { return false };
+    // SAFETY: signal 0 only checks that the process exists.
+    let exists = unsafe { libc::kill(raw, 0) } == 0;
+    exists
+        && !std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+            s.rsplit_once(')')
+                .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+        })
+}

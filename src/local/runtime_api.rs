@@ -42,6 +42,8 @@ struct ApiState {
     queue: tokio::sync::Mutex<mpsc::Receiver<PendingInvocation>>,
     in_flight: Mutex<HashMap<String, oneshot::Sender<InvocationOutcome>>>,
     init_error: watch::Sender<Option<InitError>>,
+    /// When the function first asked for an invocation: the end of its init phase.
+    first_poll: std::sync::OnceLock<std::time::Instant>,
 }
 
 /// One function instance's Runtime API, listening on an ephemeral loopback port.
@@ -63,6 +65,7 @@ impl RuntimeApiServer {
             queue: tokio::sync::Mutex::new(queue),
             in_flight: Mutex::new(HashMap::new()),
             init_error: watch::channel(None).0,
+            first_poll: std::sync::OnceLock::new(),
         });
         let app = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next_invocation))
@@ -122,6 +125,11 @@ impl RuntimeApiServer {
             .remove(request_id);
     }
 
+    /// When the function first called `next`, i.e. finished initialising.
+    pub fn first_poll(&self) -> Option<std::time::Instant> {
+        self.state.first_poll.get().copied()
+    }
+
     /// Resolves when the function reports an init error.
     pub fn init_errors(&self) -> watch::Receiver<Option<InitError>> {
         self.state.init_error.subscribe()
@@ -135,6 +143,7 @@ impl Drop for RuntimeApiServer {
 }
 
 async fn next_invocation(State(state): State<Arc<ApiState>>) -> Response {
+    state.first_poll.get_or_init(std::time::Instant::now);
     let mut queue = state.queue.lock().await;
     let Some(pending) = queue.recv().await else {
         return (StatusCode::GONE, "runtime shutting down").into_response();

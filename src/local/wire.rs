@@ -58,12 +58,20 @@ pub struct AwsError {
 impl AwsError {
     /// A client error (400) with `code` and `message`.
     pub fn client(code: impl Into<String>, message: impl Into<String>) -> Self {
-        AwsError { status: StatusCode::BAD_REQUEST, code: code.into(), message: message.into(), query_error: None }
+        AwsError {
+            status: StatusCode::BAD_REQUEST,
+            code: code.into(),
+            message: message.into(),
+            query_error: None,
+        }
     }
 
     /// A 404 with `code` (Lambda and Logs use 400/404 per operation; see each service).
     pub fn not_found(code: impl Into<String>, message: impl Into<String>) -> Self {
-        AwsError { status: StatusCode::NOT_FOUND, ..Self::client(code, message) }
+        AwsError {
+            status: StatusCode::NOT_FOUND,
+            ..Self::client(code, message)
+        }
     }
 
     pub fn with_status(mut self, status: StatusCode) -> Self {
@@ -78,7 +86,10 @@ impl AwsError {
 
     /// The operation is not one this local endpoint implements.
     pub fn unknown_operation(service: &str, operation: &str) -> Self {
-        Self::client("UnknownOperationException", format!("{service} operation {operation} is not supported by the custctl local stack"))
+        Self::client(
+            "UnknownOperationException",
+            format!("{service} operation {operation} is not supported by the custctl local stack"),
+        )
     }
 }
 
@@ -125,7 +136,11 @@ pub fn query_response(namespace: &str, action: &str, result: Result<String, AwsE
             (StatusCode::OK, headers, body).into_response()
         }
         Err(err) => {
-            let fault = if err.status.is_server_error() { "Receiver" } else { "Sender" };
+            let fault = if err.status.is_server_error() {
+                "Receiver"
+            } else {
+                "Sender"
+            };
             let body = format!(
                 "<ErrorResponse xmlns=\"{namespace}\"><Error><Type>{fault}</Type><Code>{}</Code>\
                  <Message>{}</Message></Error><RequestId>{id}</RequestId></ErrorResponse>",

@@ -204,3 +204,165 @@ pub fn customer_records(ids: std::ops::Range<i32>, prefix: &str) -> Vec<(String,
 pub fn as_refs(records: &[(String, String)]) -> Vec<(&str, &str)> {
     records.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
+
+/// `custctl` with a hermetic environment: no AWS_* or CUSTCTL_* variable of the caller leaks in.
+pub fn custctl() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_custctl"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("AWS_") || key.starts_with("CUSTCTL_") || key == "NO_COLOR" {
+            command.env_remove(key.as_ref());
+        }
+    }
+    command.env("HOME", scratch_root());
+    command
+}
+
+/// A `custctl local` stack of a test's own: its state dir, its port, its function binary
+/// (a hard link, so that the test can find exactly its own function processes).
+pub struct LocalStack {
+    pub dir: tempfile::TempDir,
+    pub endpoint: String,
+    pub info: serde_json::Value,
+    pub function_binary: PathBuf,
+}
+
+impl LocalStack {
+    /// `custctl local up --detach` with `extra` arguments; panics with the log if it fails.
+    pub fn up(extra: &[&str]) -> LocalStack {
+        let dir = scratch_dir("stack-");
+        let own_binary = dir.path().join("customer-ingest");
+        std::fs::hard_link(function_binary(), &own_binary)
+            .or_else(|_| std::fs::copy(function_binary(), &own_binary).map(|_| ()))
+            .unwrap();
+        let mut last = String::new();
+        for _ in 0..5 {
+            let port = free_loopback_port().unwrap();
+            let out = custctl()
+                .args(["local", "up", "--detach", "--port", &port.to_string()])
+                .arg("--state-dir")
+                .arg(dir.path())
+                .arg("--function-binary")
+                .arg(&own_binary)
+                .args(extra)
+                .output()
+                .unwrap();
+            if out.status.success() {
+                let info: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(dir.path().join("stack.json")).unwrap()).unwrap();
+                let endpoint = info["endpoint"].as_str().unwrap().to_string();
+                return LocalStack {
+                    endpoint,
+                    info,
+                    dir,
+                    function_binary: own_binary,
+                };
+            }
+            last = String::from_utf8_lossy(&out.stderr).into_owned();
+        }
+        panic!("custctl local up failed: {last}");
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `custctl` aimed at this stack's state dir.
+    pub fn custctl(&self) -> std::process::Command {
+        let mut command = custctl();
+        command.arg("--state-dir").arg(self.dir.path());
+        command
+    }
+
+    /// AWS SDK configuration for this stack's endpoint (fake credentials, us-east-1).
+    pub async fn sdk(&self) -> aws_config::SdkConfig {
+        sdk_config(&self.endpoint).await
+    }
+
+    /// A connection to the stack's database, as the stack's own files describe it.
+    pub fn db(&self) -> mysql::Conn {
+        let password = std::fs::read_to_string(self.dir.path().join("db-password")).unwrap();
+        // Read afresh: a `--fresh` restart picks a new port and password.
+        let port = self.current_info()["db_port"].as_u64().unwrap() as u16;
+        let opts = mysql::OptsBuilder::new()
+            .ip_or_hostname(Some("127.0.0.1"))
+            .tcp_port(port)
+            .user(Some("ingest"))
+            .pass(Some(password.trim()))
+            .db_name(Some("customers"));
+        mysql::Conn::new(opts).unwrap()
+    }
+
+    /// Every row of `Customer`, ordered by id (empty before the function created the table).
+    pub fn rows(&self) -> Vec<(i32, String)> {
+        self.db()
+            .query("SELECT CustID, Name FROM Customer ORDER BY CustID")
+            .unwrap_or_default()
+    }
+
+    /// Waits (up to `limit`) until `Customer` has `count` rows; returns the rows.
+    pub fn wait_for_rows(&self, count: usize, limit: std::time::Duration) -> Vec<(i32, String)> {
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let rows = self.rows();
+            if rows.len() >= count || std::time::Instant::now() > deadline {
+                return rows;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Pids of this stack's function instances.
+    pub fn function_pids(&self) -> Vec<u32> {
+        pids_running(&self.function_binary)
+    }
+
+    /// The stack's `stack.json` as it is now.
+    pub fn current_info(&self) -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(self.dir.path().join("stack.json")).unwrap()).unwrap()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.info["pid"].as_u64().unwrap() as u32
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        let _ = self.custctl().args(["local", "down"]).output();
+    }
+}
+
+/// Processes whose executable was started from `path`.
+pub fn pids_running(path: &Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .ok()
+                .and_then(|c| {
+                    c.split(|&b| b == 0)
+                        .next()
+                        .map(|a| a == path.as_os_str().as_encoded_bytes())
+                })
+                .unwrap_or(false)
+                && custctl::local::process::process_alive(*pid)
+        })
+        .collect()
+}
+
+/// AWS SDK configuration for a local endpoint.
+pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "test", "test", None, None, "test",
+        ))
+        .load()
+        .await
+}

@@ -1,0 +1,366 @@
+//! `custctl local up | down | status`: run, stop and inspect the local stack.
+
+use super::InputError;
+use crate::cli::{GlobalArgs, LocalCommand, UpArgs};
+use crate::local::lambda::esm::{MappingEvent, MappingSettings};
+use crate::local::process::signal_pid;
+use crate::local::sqs::models::QueueEvent;
+use crate::local::stack::{self, Stack, StackInfo, StackSettings};
+use crate::output::{self, Render};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+pub fn run(global: &GlobalArgs, command: LocalCommand) -> Result<ExitCode> {
+    let state_dir = global.state_dir.clone().unwrap_or_else(stack::default_state_dir);
+    match command {
+        LocalCommand::Up(args) => up(global, &state_dir, &args),
+        LocalCommand::Down => down(global, &state_dir),
+        LocalCommand::Status => status(global, &state_dir),
+    }
+}
+
+fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
+    let function_binary = match &args.function_binary {
+        Some(path) if path.is_file() => path.clone(),
+        Some(path) => return Err(InputError(format!("--function-binary {}: no such file", path.display())).into()),
+        None => stack::default_function_binary().ok_or_else(|| {
+            InputError(format!(
+                "the function binary `{}` is not beside custctl; build it with `cargo build --release -p customer-ingest`, or name it with --function-binary",
+                stack::FUNCTION
+            ))
+        })?,
+    };
+    Ok(StackSettings {
+        state_dir: state_dir.to_path_buf(),
+        port: args.port,
+        fresh: args.fresh,
+        function_binary,
+        mapping: MappingSettings {
+            batch_size: args.batch_size,
+            batching_window_secs: args.batch_window,
+            maximum_concurrency: args.concurrency,
+            ..MappingSettings::default()
+        },
+        function_timeout: Duration::from_secs(args.function_timeout.into()),
+        visibility_timeout: args.visibility_timeout,
+        max_receive_count: args.max_receive_count,
+    })
+}
+
+fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> {
+    std::fs::create_dir_all(state_dir)
+        .with_context(|| format!("creating the state dir {} (see --state-dir)", state_dir.display()))?;
+    if let Some(info) = StackInfo::read_running(state_dir) {
+        if !global.quiet {
+            eprintln!(
+                "custctl: the local stack already runs at {} (pid {})",
+                info.endpoint, info.pid
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let settings = settings_from(state_dir, args)?;
+    let mapping_check = settings.mapping.validate(false);
+    if let Err(e) = mapping_check {
+        return Err(InputError(format!(
+            "{} (see --batch-size, --batch-window, --concurrency)",
+            e.message
+        ))
+        .into());
+    }
+    if let Err(e) =
+        crate::local::lambda::esm::check_visibility_timeout(settings.visibility_timeout, settings.function_timeout)
+    {
+        return Err(InputError(format!(
+            "{} (raise --visibility-timeout or lower --function-timeout)",
+            e.message
+        ))
+        .into());
+    }
+    if args.detach {
+        return detach(global, state_dir, args);
+    }
+    if args.fresh {
+        for stale in ["mariadb", "state", "mariadb.port", "db-password", "stack.json"] {
+            let path = state_dir.join(stale);
+            let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
+        }
+    }
+    let db = stack::SupervisedDatabase::start(&settings)?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let result = runtime.block_on(serve(global, &settings, &db));
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    drop(db);
+    let _ = std::fs::remove_file(StackInfo::path(state_dir));
+    result.map(|()| ExitCode::SUCCESS)
+}
+
+async fn serve(global: &GlobalArgs, settings: &StackSettings, db: &stack::SupervisedDatabase) -> Result<()> {
+    let stack = Stack::start(settings, db).await?;
+    let info_path = StackInfo::path(&settings.state_dir);
+    let temporary = settings.state_dir.join(".stack.json.tmp");
+    std::fs::write(&temporary, serde_json::to_string_pretty(&stack.info)?)?;
+    std::fs::rename(&temporary, &info_path)?;
+    if !global.quiet {
+        eprintln!(
+            "custctl: local stack ready at {} (queue {}, function {}, MariaDB on 127.0.0.1:{}); Ctrl-C stops it",
+            stack.info.endpoint,
+            stack::QUEUE,
+            stack::FUNCTION,
+            stack.info.db_port
+        );
+    }
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let mut queue_events = stack.sqs.subscribe();
+    let mut mapping_events = stack.lambda.mappings().first().map(|m| m.subscribe());
+    let mut save_every = tokio::time::interval(Duration::from_secs(10));
+    let mut out = std::io::stdout();
+    let mut print = |line: String| {
+        if !global.quiet {
+            // The live view is best effort: a closed stdout must not stop the stack.
+            let _ = writeln!(out, "{} {line}", chrono::Utc::now().format("%H:%M:%S%.3f"));
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            _ = terminate.recv() => break,
+            _ = save_every.tick() => {
+                if let Err(e) = stack.save_state() {
+                    eprintln!("custctl: could not save the stack's state: {e:#}");
+                }
+            }
+            event = queue_events.recv() => match event {
+                Ok(event) => print(describe_queue_event(&event)),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => print(format!("({n} queue events not shown: the output fell behind)")),
+                Err(_) => break,
+            },
+            event = async { match mapping_events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => match event {
+                Ok(event) => for line in describe_mapping_event(&event) { print(line) },
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => print(format!("({n} invocation events not shown: the output fell behind)")),
+                Err(_) => mapping_events = None,
+            },
+        }
+    }
+    if !global.quiet {
+        eprintln!("custctl: stopping the local stack");
+    }
+    stack.shut_down()
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(8)]
+}
+
+fn describe_queue_event(event: &QueueEvent) -> String {
+    match event {
+        QueueEvent::Sent { queue, message_id } => format!("{}  sent to {queue}", short(message_id)),
+        QueueEvent::Received {
+            queue,
+            message_id,
+            receive_count,
+        } => {
+            format!("{}  received from {queue} (receive {receive_count})", short(message_id))
+        }
+        QueueEvent::Deleted { queue, message_id } => format!("{}  deleted from {queue}", short(message_id)),
+        QueueEvent::VisibilityExpired { queue, message_id } => {
+            format!("{}  visible again in {queue}", short(message_id))
+        }
+        QueueEvent::MovedToDeadLetterQueue { from, to, message_id } => {
+            format!("{}  moved from {from} to {to}", short(message_id))
+        }
+    }
+}
+
+fn describe_mapping_event(event: &MappingEvent) -> Vec<String> {
+    match event {
+        MappingEvent::Invoked {
+            request_id,
+            message_ids,
+            cold_start,
+            function_error,
+        } => {
+            let how = match (cold_start, function_error) {
+                (_, Some(error)) => format!(" (function error {error})"),
+                (true, None) => " (cold start)".to_string(),
+                (false, None) => String::new(),
+            };
+            message_ids
+                .iter()
+                .map(|id| format!("{}  invoked in request {request_id}{how}", short(id)))
+                .collect()
+        }
+        MappingEvent::Deleted { .. } => Vec::new(),
+        MappingEvent::WillRetry { message_id, reason, .. } => {
+            vec![format!(
+                "{}  will be retried after the visibility timeout: {reason}",
+                short(message_id)
+            )]
+        }
+    }
+}
+
+/// Starts `custctl local up` in the background and waits until it is ready.
+fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> {
+    use std::os::unix::process::CommandExt;
+    let log_path = state_dir.join("stack.log");
+    let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
+    let exe = std::env::current_exe()?;
+    let mut command = std::process::Command::new(exe);
+    command
+        .args(["local", "up", "--port", &args.port.to_string()])
+        .arg("--state-dir")
+        .arg(state_dir)
+        .args([
+            "--batch-size",
+            &args.batch_size.to_string(),
+            "--batch-window",
+            &args.batch_window.to_string(),
+        ])
+        .args([
+            "--concurrency",
+            &args.concurrency.to_string(),
+            "--function-timeout",
+            &args.function_timeout.to_string(),
+        ])
+        .args([
+            "--visibility-timeout",
+            &args.visibility_timeout.to_string(),
+            "--max-receive-count",
+            &args.max_receive_count.to_string(),
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    if args.fresh {
+        command.arg("--fresh");
+    }
+    if let Some(binary) = &args.function_binary {
+        command.arg("--function-binary").arg(binary);
+    }
+    // SAFETY: setsid only detaches the child from our terminal and process group, so that a
+    // Ctrl-C meant for this shell does not stop the stack.
+    unsafe {
+        command.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().context("starting the background stack")?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if let Some(info) = StackInfo::read_running(state_dir).filter(|i| i.pid == child.id()) {
+            if !global.quiet {
+                eprintln!(
+                    "custctl: local stack ready at {} (pid {}; log in {})",
+                    info.endpoint,
+                    info.pid,
+                    log_path.display()
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        if let Some(status) = child.try_wait()? {
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            let tail: Vec<&str> = log
+                .lines()
+                .rev()
+                .take(10)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            anyhow::bail!(
+                "the local stack exited ({status}) before it was ready:\n{}",
+                tail.join("\n")
+            );
+        }
+        if Instant::now() > deadline {
+            signal_pid(child.id(), Duration::from_secs(5));
+            anyhow::bail!("the local stack was not ready after 120 s; see {}", log_path.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
+    let Some(info) = StackInfo::read_running(state_dir) else {
+        if !global.quiet {
+            eprintln!("custctl: no local stack runs in {}", state_dir.display());
+        }
+        let _ = std::fs::remove_file(StackInfo::path(state_dir));
+        return Ok(ExitCode::SUCCESS);
+    };
+    signal_pid(info.pid, Duration::from_secs(30));
+    // The stack stops MariaDB itself; should it have died without doing so, do it here.
+    if crate::local::process::process_alive(info.db_pid) && is_mariadb(info.db_pid) {
+        signal_pid(info.db_pid, Duration::from_secs(10));
+    }
+    let _ = std::fs::remove_file(StackInfo::path(state_dir));
+    if !global.quiet {
+        eprintln!("custctl: local stack stopped (was pid {})", info.pid);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn is_mariadb(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "mariadbd")
+}
+
+/// `custctl local status`.
+#[derive(Debug, Serialize)]
+struct StackStatus {
+    running: bool,
+    state_dir: PathBuf,
+    #[serde(flatten)]
+    info: Option<StackInfo>,
+}
+
+impl Render for StackStatus {
+    fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut rows = vec![
+            vec![
+                "state".to_string(),
+                if self.running { "running" } else { "stopped" }.to_string(),
+            ],
+            vec!["state dir".to_string(), self.state_dir.display().to_string()],
+        ];
+        if let Some(i) = &self.info {
+            rows.extend(
+                [
+                    ("pid", i.pid.to_string()),
+                    ("endpoint", i.endpoint.clone()),
+                    ("region", i.region.clone()),
+                    ("queue", i.queue_url.clone()),
+                    ("dead-letter queue", i.dead_letter_queue_url.clone()),
+                    ("function", i.function.clone()),
+                    ("log group", i.log_group.clone()),
+                    ("db instance", format!("{} (127.0.0.1:{})", i.db_instance, i.db_port)),
+                    ("db secret", i.db_secret_arn.clone()),
+                    ("started", i.started_at.clone()),
+                ]
+                .map(|(k, v)| vec![k.to_string(), v]),
+            );
+        }
+        (Vec::new(), rows)
+    }
+}
+
+fn status(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
+    let info = StackInfo::read_running(state_dir);
+    let status = StackStatus {
+        running: info.is_some(),
+        state_dir: state_dir.to_path_buf(),
+        info,
+    };
+    output::print(global.output, &status)?;
+    Ok(if status.running {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

@@ -1,0 +1,18 @@
+//! One module per verb. `run` dispatches the parsed command line to them.
+
+pub mod local;
+
+use crate::cli::{Cli, Command};
+use std::process::ExitCode;
+
+/// Bad usage or bad input (exit code 2), as opposed to an operation that failed (exit code 1).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// Runs the command; the exit code for success or a reported partial failure.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Local(command) => local::run(&cli.global, command),
+    }
+}

@@ -1,0 +1,463 @@
+//! Lambda's REST API (`/2015-03-31/...`) for the local function and its event source mappings:
+//! Invoke (RequestResponse, Event, DryRun; `LogType=Tail`), GetFunction,
+//! GetFunctionConfiguration, UpdateFunctionConfiguration, ListFunctions, and the event source
+//! mapping calls. Errors carry `x-amzn-ErrorType`, as Lambda's REST-JSON protocol does.
+
+use super::esm::{check_visibility_timeout, EventSourceMapping, MappingSettings, QueueSource};
+use super::instance::InvocationResult;
+use super::LambdaFunction;
+use crate::local::wire::AwsError;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use base64::Engine;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// Lambda returns at most the last 4 KB of the log in `X-Amz-Log-Result`.
+const LOG_TAIL_BYTES: usize = 4096;
+
+/// The local Lambda service.
+pub struct LambdaService {
+    functions: HashMap<String, Arc<LambdaFunction>>,
+    mappings: RwLock<Vec<Arc<EventSourceMapping>>>,
+    queues: Arc<dyn QueueSource>,
+}
+
+impl LambdaService {
+    pub fn new(functions: Vec<Arc<LambdaFunction>>, queues: Arc<dyn QueueSource>) -> Arc<Self> {
+        Arc::new(LambdaService {
+            functions: functions.into_iter().map(|f| (f.config().name, f)).collect(),
+            mappings: RwLock::new(Vec::new()),
+            queues,
+        })
+    }
+
+    /// The function named by a name, an ARN or a partial ARN (`function:name`).
+    pub fn function(&self, name_or_arn: &str) -> Result<Arc<LambdaFunction>, AwsError> {
+        let name = name_or_arn
+            .rsplit_once("function:")
+            .map_or(name_or_arn, |(_, rest)| rest);
+        let (name, qualifier) = name.split_once(':').unwrap_or((name, "$LATEST"));
+        match self.functions.get(name) {
+            Some(f) if qualifier == "$LATEST" => Ok(f.clone()),
+            _ => Err(AwsError::not_found(
+                "ResourceNotFoundException",
+                format!(
+                    "Function not found: arn:aws:lambda:{}:{}:function:{name_or_arn}",
+                    self.region(),
+                    crate::local::ACCOUNT_ID
+                ),
+            )),
+        }
+    }
+
+    fn region(&self) -> String {
+        self.functions
+            .values()
+            .next()
+            .map(|f| f.config().region)
+            .unwrap_or_else(|| "us-east-1".into())
+    }
+
+    pub fn mappings(&self) -> Vec<Arc<EventSourceMapping>> {
+        self.mappings.read().expect("mappings poisoned").clone()
+    }
+
+    /// CreateEventSourceMapping: checks AWS's rules, then starts polling.
+    pub fn create_mapping(
+        &self,
+        queue_arn: &str,
+        function: &str,
+        settings: MappingSettings,
+    ) -> Result<Arc<EventSourceMapping>, AwsError> {
+        let function = self.function(function)?;
+        let queue_name = queue_arn.rsplit(':').next().unwrap_or_default();
+        let visibility = self.queues.visibility_timeout(queue_name).ok_or_else(|| {
+            AwsError::client("InvalidParameterValueException", format!("Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue {queue_arn} does not exist."))
+        })?;
+        settings.validate(queue_name.ends_with(".fifo"))?;
+        check_visibility_timeout(visibility, function.config().timeout)?;
+        let mapping = EventSourceMapping::start(
+            uuid::Uuid::new_v4().to_string(),
+            queue_arn.to_string(),
+            function,
+            settings,
+            self.queues.clone(),
+        );
+        self.mappings.write().expect("mappings poisoned").push(mapping.clone());
+        Ok(mapping)
+    }
+
+    fn mapping(&self, uuid: &str) -> Result<Arc<EventSourceMapping>, AwsError> {
+        self.mappings().into_iter().find(|m| m.uuid == uuid).ok_or_else(|| {
+            AwsError::not_found(
+                "ResourceNotFoundException",
+                format!(
+                    "The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: {})",
+                    crate::local::wire::request_id()
+                ),
+            )
+        })
+    }
+
+    pub fn router(self: &Arc<Self>) -> Router {
+        Router::new()
+            .route("/2015-03-31/functions/{name}/invocations", post(invoke))
+            .route("/2015-03-31/functions/{name}", get(get_function))
+            .route(
+                "/2015-03-31/functions/{name}/configuration",
+                get(get_function_configuration).put(update_function_configuration),
+            )
+            .route("/2015-03-31/functions/", get(list_functions))
+            .route("/2015-03-31/functions", get(list_functions))
+            .route(
+                "/2015-03-31/event-source-mappings/",
+                get(list_mappings).post(create_mapping),
+            )
+            .route(
+                "/2015-03-31/event-source-mappings",
+                get(list_mappings).post(create_mapping),
+            )
+            .route(
+                "/2015-03-31/event-source-mappings/{uuid}",
+                get(get_mapping).put(update_mapping),
+            )
+            .with_state(self.clone())
+    }
+}
+
+/// Lambda's REST-JSON error: status, `x-amzn-ErrorType`, `{"Type":"User","message":..}`.
+fn error_response(err: AwsError) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&err.code) {
+        headers.insert("x-amzn-errortype", v);
+    }
+    headers.insert("content-type", HeaderValue::from_static("application/json"));
+    let kind = if err.status.is_server_error() {
+        "Service"
+    } else {
+        "User"
+    };
+    (
+        err.status,
+        headers,
+        json!({"Type": kind, "message": err.message}).to_string(),
+    )
+        .into_response()
+}
+
+fn json_ok(status: StatusCode, body: Value) -> Response {
+    (status, [("content-type", "application/json")], body.to_string()).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct QualifierQuery {
+    #[serde(rename = "Qualifier")]
+    qualifier: Option<String>,
+}
+
+async fn invoke(
+    State(service): State<Arc<LambdaService>>,
+    Path(name): Path<String>,
+    Query(query): Query<QualifierQuery>,
+    headers: HeaderMap,
+    payload: Bytes,
+) -> Response {
+    let qualified = match query.qualifier.as_deref() {
+        Some(q) => format!("{name}:{q}"),
+        None => name,
+    };
+    let function = match service.function(&qualified) {
+        Ok(f) => f,
+        Err(e) => return error_response(e),
+    };
+    if !payload.is_empty() && serde_json::from_slice::<Value>(&payload).is_err() {
+        return error_response(AwsError::client(
+            "InvalidRequestContentException",
+            "Could not parse request body into json: Could not parse payload into json",
+        ));
+    }
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match header("x-amz-invocation-type") {
+        "Event" => {
+            tokio::spawn(async move {
+                function.invoke(payload).await;
+            });
+            (StatusCode::ACCEPTED, [("x-amz-executed-version", "$LATEST")]).into_response()
+        }
+        "DryRun" => StatusCode::NO_CONTENT.into_response(),
+        "" | "RequestResponse" => {
+            let record = function.invoke(payload).await;
+            let mut out = HeaderMap::new();
+            out.insert("content-type", HeaderValue::from_static("application/json"));
+            out.insert("x-amz-executed-version", HeaderValue::from_static("$LATEST"));
+            if header("x-amz-log-type") == "Tail" {
+                let tail = log_tail(&record.log_lines);
+                if let Ok(v) = HeaderValue::from_str(&base64::engine::general_purpose::STANDARD.encode(tail)) {
+                    out.insert("x-amz-log-result", v);
+                }
+            }
+            if matches!(record.result, InvocationResult::FunctionError { .. }) {
+                out.insert("x-amz-function-error", HeaderValue::from_static("Unhandled"));
+            }
+            (StatusCode::OK, out, record.result.payload()).into_response()
+        }
+        other => error_response(AwsError::client(
+            "InvalidParameterValueException",
+            format!("1 validation error detected: Value '{other}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]"),
+        )),
+    }
+}
+
+/// The last 4 KB of an invocation's log, cut on a character boundary.
+fn log_tail(lines: &[String]) -> String {
+    let mut text = lines.join("\n");
+    text.push('\n');
+    if text.len() <= LOG_TAIL_BYTES {
+        return text;
+    }
+    let mut start = text.len() - LOG_TAIL_BYTES;
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    text[start..].to_string()
+}
+
+fn configuration_json(function: &LambdaFunction) -> Value {
+    let c = function.config();
+    json!({
+        "FunctionName": c.name,
+        "FunctionArn": c.arn(),
+        "Runtime": "provided.al2023",
+        "Role": format!("arn:aws:iam::{}:role/{}-role", crate::local::ACCOUNT_ID, c.name),
+        "Handler": "bootstrap",
+        "CodeSize": c.code_size,
+        "Description": "Writes SQS Customer messages into MySQL (custctl local stack)",
+        "Timeout": c.timeout.as_secs(),
+        "MemorySize": c.memory_mb,
+        "LastModified": c.last_modified,
+        "CodeSha256": c.code_sha256,
+        "Version": "$LATEST",
+        "Environment": {"Variables": c.environment},
+        "TracingConfig": {"Mode": "PassThrough"},
+        "State": "Active",
+        "LastUpdateStatus": "Successful",
+        "PackageType": "Zip",
+        "Architectures": [std::env::consts::ARCH.replace("aarch64", "arm64")],
+        "EphemeralStorage": {"Size": 512},
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": c.log_group()},
+    })
+}
+
+async fn get_function(State(service): State<Arc<LambdaService>>, Path(name): Path<String>) -> Response {
+    match service.function(&name) {
+        Ok(f) => json_ok(
+            StatusCode::OK,
+            json!({
+                "Configuration": configuration_json(&f),
+                "Code": {"RepositoryType": "Local", "Location": f.config().binary.display().to_string()},
+            }),
+        ),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn get_function_configuration(State(service): State<Arc<LambdaService>>, Path(name): Path<String>) -> Response {
+    match service.function(&name) {
+        Ok(f) => json_ok(StatusCode::OK, configuration_json(&f)),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn update_function_configuration(
+    State(service): State<Arc<LambdaService>>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> Response {
+    let result = (|| {
+        let function = service.function(&name)?;
+        let input: Value = serde_json::from_slice(&body)
+            .map_err(|e| AwsError::client("InvalidRequestContentException", e.to_string()))?;
+        let mut config = function.config();
+        if let Some(t) = input.get("Timeout").and_then(Value::as_u64) {
+            if !(1..=900).contains(&t) {
+                return Err(AwsError::client(
+                    "InvalidParameterValueException",
+                    "Timeout must be between 1 and 900 seconds",
+                ));
+            }
+            config.timeout = Duration::from_secs(t);
+            for mapping in service
+                .mappings()
+                .iter()
+                .filter(|m| Arc::ptr_eq(&m.function, &function))
+            {
+                if let Some(visibility) = service.queues.visibility_timeout(&mapping.queue_name) {
+                    check_visibility_timeout(visibility, config.timeout)?;
+                }
+            }
+        }
+        if let Some(m) = input.get("MemorySize").and_then(Value::as_u64) {
+            if !(128..=10240).contains(&m) {
+                return Err(AwsError::client(
+                    "InvalidParameterValueException",
+                    "MemorySize must be between 128 and 10240 MB",
+                ));
+            }
+            config.memory_mb = m as u32;
+        }
+        if let Some(vars) = input.pointer("/Environment/Variables").and_then(Value::as_object) {
+            config.environment = vars
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect();
+        }
+        config.last_modified = super::super::aws_lambda_timestamp();
+        function.update_config(config);
+        Ok(configuration_json(&function))
+    })();
+    match result {
+        Ok(body) => json_ok(StatusCode::OK, body),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn list_functions(State(service): State<Arc<LambdaService>>) -> Response {
+    let mut functions: Vec<Value> = service.functions.values().map(|f| configuration_json(f)).collect();
+    functions.sort_by(|a, b| a["FunctionName"].as_str().cmp(&b["FunctionName"].as_str()));
+    json_ok(StatusCode::OK, json!({"Functions": functions}))
+}
+
+fn mapping_json(m: &EventSourceMapping) -> Value {
+    let s = m.settings();
+    let mut types: Vec<&str> = Vec::new();
+    if s.report_batch_item_failures {
+        types.push("ReportBatchItemFailures");
+    }
+    json!({
+        "UUID": m.uuid,
+        "BatchSize": s.batch_size,
+        "MaximumBatchingWindowInSeconds": s.batching_window_secs,
+        "EventSourceArn": m.queue_arn,
+        "FunctionArn": m.function.config().arn(),
+        "LastModified": m.last_modified(),
+        "State": if s.enabled { "Enabled" } else { "Disabled" },
+        "StateTransitionReason": "USER_INITIATED",
+        "FunctionResponseTypes": types,
+        "ScalingConfig": {"MaximumConcurrency": s.maximum_concurrency},
+        "EventSourceMappingArn": format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", m.function.config().region, crate::local::ACCOUNT_ID, m.uuid),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct MappingQuery {
+    #[serde(rename = "FunctionName")]
+    function_name: Option<String>,
+    #[serde(rename = "EventSourceArn")]
+    event_source_arn: Option<String>,
+}
+
+async fn list_mappings(State(service): State<Arc<LambdaService>>, Query(q): Query<MappingQuery>) -> Response {
+    let wanted_function = match q.function_name.as_deref().map(|n| service.function(n)).transpose() {
+        Ok(f) => f,
+        Err(e) => return error_response(e),
+    };
+    let mappings: Vec<Value> = service
+        .mappings()
+        .iter()
+        .filter(|m| wanted_function.as_ref().is_none_or(|f| Arc::ptr_eq(f, &m.function)))
+        .filter(|m| q.event_source_arn.as_deref().is_none_or(|arn| arn == m.queue_arn))
+        .map(|m| mapping_json(m))
+        .collect();
+    json_ok(StatusCode::OK, json!({"EventSourceMappings": mappings}))
+}
+
+async fn get_mapping(State(service): State<Arc<LambdaService>>, Path(uuid): Path<String>) -> Response {
+    match service.mapping(&uuid) {
+        Ok(m) => json_ok(StatusCode::OK, mapping_json(&m)),
+        Err(e) => error_response(e),
+    }
+}
+
+/// Applies the members of Create/UpdateEventSourceMapping's input to `settings`.
+fn apply_mapping_input(input: &Value, mut settings: MappingSettings) -> MappingSettings {
+    if let Some(v) = input.get("Enabled").and_then(Value::as_bool) {
+        settings.enabled = v;
+    }
+    if let Some(v) = input.get("BatchSize").and_then(Value::as_u64) {
+        settings.batch_size = v as u32;
+    }
+    if let Some(v) = input.get("MaximumBatchingWindowInSeconds").and_then(Value::as_u64) {
+        settings.batching_window_secs = v as u32;
+    }
+    if let Some(v) = input
+        .pointer("/ScalingConfig/MaximumConcurrency")
+        .and_then(Value::as_u64)
+    {
+        settings.maximum_concurrency = v as u32;
+    }
+    if let Some(types) = input.get("FunctionResponseTypes").and_then(Value::as_array) {
+        settings.report_batch_item_failures = types.iter().any(|t| t == "ReportBatchItemFailures");
+    }
+    settings
+}
+
+async fn create_mapping(State(service): State<Arc<LambdaService>>, body: Bytes) -> Response {
+    let result = (|| {
+        let input: Value = serde_json::from_slice(&body)
+            .map_err(|e| AwsError::client("InvalidRequestContentException", e.to_string()))?;
+        let arn = input
+            .get("EventSourceArn")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AwsError::client("InvalidParameterValueException", "EventSourceArn is required"))?;
+        let function = input
+            .get("FunctionName")
+            .and_then(Value::as_str)
+            .ok_or_else(|| AwsError::client("InvalidParameterValueException", "FunctionName is required"))?;
+        let defaults = MappingSettings {
+            report_batch_item_failures: false,
+            ..MappingSettings::default()
+        };
+        let mapping = service.create_mapping(arn, function, apply_mapping_input(&input, defaults))?;
+        Ok(mapping_json(&mapping))
+    })();
+    match result {
+        Ok(body) => json_ok(StatusCode::ACCEPTED, body),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn update_mapping(State(service): State<Arc<LambdaService>>, Path(uuid): Path<String>, body: Bytes) -> Response {
+    let result = (|| {
+        let mapping = service.mapping(&uuid)?;
+        let input: Value = serde_json::from_slice(&body)
+            .map_err(|e| AwsError::client("InvalidRequestContentException", e.to_string()))?;
+        let settings = apply_mapping_input(&input, mapping.settings());
+        settings.validate(mapping.queue_name.ends_with(".fifo"))?;
+        mapping.update(settings);
+        Ok(mapping_json(&mapping))
+    })();
+    match result {
+        Ok(body) => json_ok(StatusCode::ACCEPTED, body),
+        Err(e) => error_response(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_tail_keeps_the_last_4kb_on_a_char_boundary() {
+        let lines: Vec<String> = (0..2000).map(|i| format!("línea {i} 😀")).collect();
+        let tail = log_tail(&lines);
+        assert!(tail.len() <= LOG_TAIL_BYTES);
+        assert!(tail.ends_with("línea 1999 😀\n"));
+    }
+}

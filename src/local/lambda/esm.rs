@@ -1,0 +1,472 @@
+//! The SQS event source mapping: pollers that gather batches from a queue, invoke the
+//! function with them, and delete what succeeded, by Lambda's rules.
+//!
+//! - batches of up to `BatchSize`; above 10 a batching window is required, and the window
+//!   (which starts with the first message) bounds how long a batch is gathered;
+//! - `ScalingConfig.MaximumConcurrency` pollers run at once, each batch on its own instance;
+//! - with `ReportBatchItemFailures`, only the reported records stay on the queue; an
+//!   `itemIdentifier` that is empty or not in the batch fails the whole batch, as on AWS;
+//! - a function error (crash, timeout, unhandled) fails the whole batch. Failed records are not
+//!   touched: they come back after the visibility timeout, and the queue's redrive policy moves
+//!   them to the DLQ after `maxReceiveCount` receives.
+
+use super::instance::InvocationResult;
+use super::LambdaFunction;
+use crate::local::wire::{AwsError, ServiceFuture};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, watch};
+
+/// A message as the mapping receives it from the queue.
+#[derive(Debug, Clone)]
+pub struct QueueMessage {
+    pub message_id: String,
+    pub receipt_handle: String,
+    pub body: String,
+    pub md5_of_body: String,
+    /// System attributes (ApproximateReceiveCount, SentTimestamp, SenderId, ...).
+    pub attributes: BTreeMap<String, String>,
+    /// Message attributes in the Lambda event's shape.
+    pub message_attributes: serde_json::Value,
+}
+
+/// What the mapping needs from the queue service.
+pub trait QueueSource: Send + Sync + 'static {
+    fn receive<'a>(&'a self, queue_name: &'a str, max: usize, wait: Duration) -> ServiceFuture<'a, Vec<QueueMessage>>;
+    fn delete(&self, queue_name: &str, receipt_handle: &str) -> Result<(), AwsError>;
+    /// The queue's visibility timeout in seconds, if the queue exists.
+    fn visibility_timeout(&self, queue_name: &str) -> Option<u32>;
+}
+
+/// The mapping's settings, changed by UpdateEventSourceMapping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingSettings {
+    pub enabled: bool,
+    pub batch_size: u32,
+    pub batching_window_secs: u32,
+    pub maximum_concurrency: u32,
+    pub report_batch_item_failures: bool,
+}
+
+impl Default for MappingSettings {
+    fn default() -> Self {
+        MappingSettings {
+            enabled: true,
+            batch_size: 10,
+            batching_window_secs: 0,
+            maximum_concurrency: 5,
+            report_batch_item_failures: true,
+        }
+    }
+}
+
+impl MappingSettings {
+    /// Lambda's rules for an SQS mapping; the messages are AWS's.
+    pub fn validate(&self, fifo: bool) -> Result<(), AwsError> {
+        let invalid = |m: String| Err(AwsError::client("InvalidParameterValueException", m));
+        let max_batch = if fifo { 10 } else { 10_000 };
+        if self.batch_size == 0 || self.batch_size > max_batch {
+            return invalid(format!(
+                "BatchSize must be between 1 and {max_batch} for this event source"
+            ));
+        }
+        if self.batch_size > 10 && self.batching_window_secs == 0 {
+            return invalid(
+                "Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10"
+                    .into(),
+            );
+        }
+        if self.batching_window_secs > 300 {
+            return invalid("MaximumBatchingWindowInSeconds must be between 0 and 300".into());
+        }
+        if !(2..=1000).contains(&self.maximum_concurrency) {
+            return invalid("ScalingConfig.MaximumConcurrency must be between 2 and 1000".into());
+        }
+        Ok(())
+    }
+}
+
+/// AWS refuses a mapping whose queue would make messages visible again while the function
+/// may still be working on them.
+pub fn check_visibility_timeout(visibility_timeout_secs: u32, function_timeout: Duration) -> Result<(), AwsError> {
+    let function_secs = function_timeout.as_secs();
+    if u64::from(visibility_timeout_secs) < function_secs {
+        return Err(AwsError::client(
+            "InvalidParameterValueException",
+            format!("Queue visibility timeout: {visibility_timeout_secs} seconds is less than Function timeout: {function_secs} seconds"),
+        ));
+    }
+    Ok(())
+}
+
+/// What happened to a batch, for the live view of `custctl local up`.
+#[derive(Debug, Clone)]
+pub enum MappingEvent {
+    Invoked {
+        request_id: String,
+        message_ids: Vec<String>,
+        cold_start: bool,
+        function_error: Option<String>,
+    },
+    Deleted {
+        message_id: String,
+        request_id: String,
+    },
+    WillRetry {
+        message_id: String,
+        request_id: String,
+        reason: String,
+    },
+}
+
+/// One SQS -> function mapping and its pollers.
+pub struct EventSourceMapping {
+    pub uuid: String,
+    pub queue_arn: String,
+    pub queue_name: String,
+    pub function: Arc<LambdaFunction>,
+    settings: watch::Sender<MappingSettings>,
+    last_modified: Mutex<f64>,
+    events: broadcast::Sender<MappingEvent>,
+    pollers: Arc<AtomicUsize>,
+    queues: Arc<dyn QueueSource>,
+    region: String,
+}
+
+impl EventSourceMapping {
+    /// Creates the mapping and starts its pollers.
+    pub fn start(
+        uuid: String,
+        queue_arn: String,
+        function: Arc<LambdaFunction>,
+        settings: MappingSettings,
+        queues: Arc<dyn QueueSource>,
+    ) -> Arc<Self> {
+        let queue_name = queue_arn.rsplit(':').next().unwrap_or_default().to_string();
+        let region = queue_arn.split(':').nth(3).unwrap_or("us-east-1").to_string();
+        let mapping = Arc::new(EventSourceMapping {
+            uuid,
+            queue_arn,
+            queue_name,
+            function,
+            settings: watch::channel(settings).0,
+            last_modified: Mutex::new(now_epoch_secs()),
+            events: broadcast::channel(4096).0,
+            pollers: Arc::new(AtomicUsize::new(0)),
+            queues,
+            region,
+        });
+        mapping.spawn_missing_pollers();
+        mapping
+    }
+
+    pub fn settings(&self) -> MappingSettings {
+        self.settings.borrow().clone()
+    }
+
+    pub fn last_modified(&self) -> f64 {
+        *self.last_modified.lock().expect("mapping poisoned")
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<MappingEvent> {
+        self.events.subscribe()
+    }
+
+    /// Applies new settings: a disabled mapping polls nothing; concurrency grows or shrinks.
+    pub fn update(self: &Arc<Self>, settings: MappingSettings) {
+        *self.last_modified.lock().expect("mapping poisoned") = now_epoch_secs();
+        self.settings.send_replace(settings);
+        self.spawn_missing_pollers();
+    }
+
+    fn spawn_missing_pollers(self: &Arc<Self>) {
+        let wanted = self.settings().maximum_concurrency as usize;
+        loop {
+            let running = self.pollers.load(Ordering::SeqCst);
+            if running >= wanted {
+                return;
+            }
+            if self
+                .pollers
+                .compare_exchange(running, running + 1, Ordering::SeqCst, Ordering::SeqCst)
+                .is_ok()
+            {
+                let mapping = Arc::downgrade(self);
+                tokio::spawn(poll_loop(mapping, running));
+            }
+        }
+    }
+
+    /// Gathers one batch by the mapping's rules; empty when nothing arrived or settings changed.
+    async fn gather_batch(&self, settings: &MappingSettings) -> Vec<QueueMessage> {
+        let mut batch: Vec<QueueMessage> = Vec::new();
+        let mut changed = self.settings.subscribe();
+        let mut window_ends: Option<Instant> = None;
+        loop {
+            let wanted = (settings.batch_size as usize - batch.len()).min(10);
+            let wait = match window_ends {
+                None => Duration::from_secs(20),
+                Some(end) => end.saturating_duration_since(Instant::now()),
+            };
+            let received = tokio::select! {
+                r = self.queues.receive(&self.queue_name, wanted, wait) => match r {
+                    Ok(messages) => messages,
+                    Err(_) => {
+                        // The queue is gone (or not there yet): poll again later, not in a hot loop.
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        return batch;
+                    }
+                },
+                _ = changed.changed() => return batch,
+            };
+            if !received.is_empty() && window_ends.is_none() {
+                window_ends = Some(Instant::now() + Duration::from_secs(settings.batching_window_secs.into()));
+            }
+            batch.extend(received);
+            let window_over = window_ends.is_some_and(|end| Instant::now() >= end);
+            if batch.len() >= settings.batch_size as usize || (window_ends.is_some() && window_over) {
+                return batch;
+            }
+        }
+    }
+
+    /// Builds the event Lambda sends for an SQS batch.
+    fn event_for(&self, batch: &[QueueMessage]) -> serde_json::Value {
+        let records: Vec<serde_json::Value> = batch
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "messageId": m.message_id,
+                    "receiptHandle": m.receipt_handle,
+                    "body": m.body,
+                    "attributes": m.attributes,
+                    "messageAttributes": m.message_attributes,
+                    "md5OfBody": m.md5_of_body,
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.queue_arn,
+                    "awsRegion": self.region,
+                })
+            })
+            .collect();
+        serde_json::json!({ "Records": records })
+    }
+
+    async fn process_batch(&self, batch: Vec<QueueMessage>, settings: &MappingSettings) {
+        let payload = self.event_for(&batch).to_string();
+        let record = self.function.invoke(payload.into()).await;
+        let request_id = record.request_id.clone();
+        let verdict = batch_verdict(&record.result, &batch, settings.report_batch_item_failures);
+        let function_error = match &record.result {
+            InvocationResult::FunctionError { error_type, .. } => Some(error_type.clone()),
+            InvocationResult::Response(_) => None,
+        };
+        let _ = self.events.send(MappingEvent::Invoked {
+            request_id: request_id.clone(),
+            message_ids: batch.iter().map(|m| m.message_id.clone()).collect(),
+            cold_start: record.cold_start,
+            function_error,
+        });
+        for message in batch {
+            match verdict.failure_reason(&message.message_id) {
+                None => {
+                    if self.queues.delete(&self.queue_name, &message.receipt_handle).is_ok() {
+                        let _ = self.events.send(MappingEvent::Deleted {
+                            message_id: message.message_id,
+                            request_id: request_id.clone(),
+                        });
+                    }
+                }
+                Some(reason) => {
+                    let _ = self.events.send(MappingEvent::WillRetry {
+                        message_id: message.message_id,
+                        request_id: request_id.clone(),
+                        reason,
+                    });
+                }
+            }
+        }
+    }
+}
+
+async fn poll_loop(mapping: std::sync::Weak<EventSourceMapping>, index: usize) {
+    loop {
+        let Some(m) = mapping.upgrade() else { return };
+        let settings = m.settings();
+        if index >= settings.maximum_concurrency as usize {
+            m.pollers.fetch_sub(1, Ordering::SeqCst);
+            return;
+        }
+        if !settings.enabled {
+            let mut changed = m.settings.subscribe();
+            drop(m);
+            // Wake on a settings change, or now and then to notice the mapping went away.
+            let _ = tokio::time::timeout(Duration::from_secs(1), changed.changed()).await;
+            continue;
+        }
+        let batch = m.gather_batch(&settings).await;
+        if !batch.is_empty() {
+            m.process_batch(batch, &settings).await;
+        }
+    }
+}
+
+/// Which records of a batch failed, and why.
+enum BatchVerdict {
+    AllSucceeded,
+    AllFailed(String),
+    SomeFailed(HashSet<String>),
+}
+
+impl BatchVerdict {
+    fn failure_reason(&self, message_id: &str) -> Option<String> {
+        match self {
+            BatchVerdict::AllSucceeded => None,
+            BatchVerdict::AllFailed(reason) => Some(reason.clone()),
+            BatchVerdict::SomeFailed(ids) => ids
+                .contains(message_id)
+                .then(|| "reported in batchItemFailures".to_string()),
+        }
+    }
+}
+
+/// Reads the function's answer as the event source mapping does.
+fn batch_verdict(result: &InvocationResult, batch: &[QueueMessage], report_failures: bool) -> BatchVerdict {
+    let body = match result {
+        InvocationResult::FunctionError { error_type, .. } => {
+            return BatchVerdict::AllFailed(format!("function error {error_type}"))
+        }
+        InvocationResult::Response(body) => body,
+    };
+    if !report_failures {
+        return BatchVerdict::AllSucceeded;
+    }
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    // An empty answer, null, or an object without failures: the whole batch succeeded.
+    if trimmed.is_empty() || trimmed == "null" {
+        return BatchVerdict::AllSucceeded;
+    }
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(trimmed) else {
+        return BatchVerdict::AllFailed("the response is not valid JSON".into());
+    };
+    let failures = match doc.get("batchItemFailures") {
+        None | Some(serde_json::Value::Null) => return BatchVerdict::AllSucceeded,
+        Some(serde_json::Value::Array(items)) => items,
+        Some(_) => return BatchVerdict::AllFailed("batchItemFailures is not a list".into()),
+    };
+    let in_batch: HashSet<&str> = batch.iter().map(|m| m.message_id.as_str()).collect();
+    let mut failed = HashSet::new();
+    for item in failures {
+        match item.get("itemIdentifier").and_then(|v| v.as_str()) {
+            Some(id) if in_batch.contains(id) => {
+                failed.insert(id.to_string());
+            }
+            Some("") | None => return BatchVerdict::AllFailed("an itemIdentifier is empty or missing".into()),
+            Some(other) => {
+                return BatchVerdict::AllFailed(format!("itemIdentifier {other} is not in the batch"));
+            }
+        }
+    }
+    if failed.is_empty() {
+        BatchVerdict::AllSucceeded
+    } else {
+        BatchVerdict::SomeFailed(failed)
+    }
+}
+
+fn now_epoch_secs() -> f64 {
+    chrono::Utc::now().timestamp_millis() as f64 / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(id: &str) -> QueueMessage {
+        QueueMessage {
+            message_id: id.into(),
+            receipt_handle: format!("rh-{id}"),
+            body: "{}".into(),
+            md5_of_body: String::new(),
+            attributes: BTreeMap::new(),
+            message_attributes: serde_json::json!({}),
+        }
+    }
+
+    fn verdict(body: &str) -> Vec<Option<String>> {
+        let batch = [message("a"), message("b")];
+        let v = batch_verdict(&InvocationResult::Response(body.to_string().into()), &batch, true);
+        batch.iter().map(|m| v.failure_reason(&m.message_id)).collect()
+    }
+
+    #[test]
+    fn partial_failures_keep_only_the_reported_records() {
+        let v = verdict(r#"{"batchItemFailures":[{"itemIdentifier":"b"}]}"#);
+        assert!(v[0].is_none());
+        assert!(v[1].is_some());
+    }
+
+    #[test]
+    fn empty_null_and_failure_free_answers_succeed() {
+        for body in ["", "null", "{}", r#"{"batchItemFailures":[]}"#] {
+            assert!(verdict(body).iter().all(Option::is_none), "{body}");
+        }
+    }
+
+    #[test]
+    fn bad_identifiers_fail_the_whole_batch() {
+        for body in [
+            r#"{"batchItemFailures":[{"itemIdentifier":""}]}"#,
+            r#"{"batchItemFailures":[{"itemIdentifier":"zzz"}]}"#,
+            r#"{"batchItemFailures":[{}]}"#,
+            "not json",
+        ] {
+            assert!(verdict(body).iter().all(Option::is_some), "{body}");
+        }
+    }
+
+    #[test]
+    fn function_errors_fail_the_whole_batch() {
+        let batch = [message("a")];
+        let result = InvocationResult::FunctionError {
+            error_type: "Sandbox.Timedout".into(),
+            error_message: "x".into(),
+        };
+        assert!(batch_verdict(&result, &batch, true).failure_reason("a").is_some());
+    }
+
+    #[test]
+    fn awss_mapping_rules_are_enforced() {
+        let over_ten = MappingSettings {
+            batch_size: 11,
+            ..Default::default()
+        };
+        let err = over_ten.validate(false).unwrap_err();
+        assert_eq!(err.code, "InvalidParameterValueException");
+        assert!(err
+            .message
+            .contains("greater than 0 if maximum batch size is greater than 10"));
+        assert!(MappingSettings {
+            batch_size: 11,
+            batching_window_secs: 1,
+            ..Default::default()
+        }
+        .validate(false)
+        .is_ok());
+        assert!(MappingSettings {
+            batch_size: 11,
+            batching_window_secs: 1,
+            ..Default::default()
+        }
+        .validate(true)
+        .is_err());
+        let err = check_visibility_timeout(30, Duration::from_secs(60)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds"
+        );
+        assert!(check_visibility_timeout(60, Duration::from_secs(60)).is_ok());
+    }
+}

@@ -1,0 +1,402 @@
+//! One function instance: the real function binary, spawned as Lambda spawns a
+//! `provided.al2023` bootstrap, with its own Runtime API and its own log stream.
+//!
+//! Its stdout and stderr go to the log stream line by line as they are printed, between the
+//! START / END / REPORT lines Lambda writes, in Lambda's exact format. Timeouts are enforced
+//! (the process is killed), and a crashed or timed-out instance is not reused.
+
+use super::{FunctionConfig, LogSink};
+use crate::local::runtime_api::{InvocationOutcome, RuntimeApiServer};
+use axum::body::Bytes;
+use std::os::fd::AsRawFd;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::AsyncReadExt;
+use tokio::process::{Child, Command};
+
+/// How an invocation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InvocationResult {
+    /// The function answered (`response`).
+    Response(Bytes),
+    /// The function failed: it reported an error, timed out, or its process died.
+    FunctionError { error_type: String, error_message: String },
+}
+
+impl InvocationResult {
+    /// The payload Lambda returns for this result.
+    pub fn payload(&self) -> Bytes {
+        match self {
+            InvocationResult::Response(body) => body.clone(),
+            InvocationResult::FunctionError {
+                error_type,
+                error_message,
+            } => Bytes::from(serde_json::json!({"errorMessage": error_message, "errorType": error_type}).to_string()),
+        }
+    }
+}
+
+/// One finished invocation.
+#[derive(Debug, Clone)]
+pub struct InvocationRecord {
+    pub request_id: String,
+    pub result: InvocationResult,
+    /// This invocation's log lines, START to REPORT.
+    pub log_lines: Vec<String>,
+    pub log_stream: String,
+    pub cold_start: bool,
+}
+
+/// The log stream of one instance; also keeps the lines of the invocation in progress.
+struct InstanceLog {
+    sink: Arc<dyn LogSink>,
+    group: String,
+    stream: String,
+    current: Mutex<Option<Vec<String>>>,
+}
+
+impl InstanceLog {
+    fn line(&self, text: String) {
+        if let Some(lines) = self.current.lock().expect("log capture poisoned").as_mut() {
+            lines.push(text.clone());
+        }
+        self.sink.append(
+            &self.group,
+            &self.stream,
+            vec![(chrono::Utc::now().timestamp_millis(), text)],
+        );
+    }
+
+    fn begin_invocation(&self) {
+        *self.current.lock().expect("log capture poisoned") = Some(Vec::new());
+    }
+
+    fn end_invocation(&self) -> Vec<String> {
+        self.current
+            .lock()
+            .expect("log capture poisoned")
+            .take()
+            .unwrap_or_default()
+    }
+}
+
+/// Tracks one output pipe's reader, so that the END line can wait for every line the function
+/// printed before it answered.
+struct PipeReader {
+    fd: i32,
+    waiting_for_input: AtomicBool,
+}
+
+impl PipeReader {
+    fn is_drained(&self) -> bool {
+        let mut pending: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int; the fd stays open while the child handle lives.
+        let ok = unsafe { libc::ioctl(self.fd, libc::FIONREAD, &mut pending) } == 0;
+        self.waiting_for_input.load(Ordering::Acquire) && (!ok || pending == 0)
+    }
+}
+
+/// A running function process with its Runtime API.
+pub struct FunctionInstance {
+    child: Child,
+    api: RuntimeApiServer,
+    log: Arc<InstanceLog>,
+    pipes: Vec<Arc<PipeReader>>,
+    spawned_at: Instant,
+    invoked: bool,
+    dead: bool,
+    memory_mb: u32,
+    timeout: Duration,
+}
+
+impl FunctionInstance {
+    /// Spawns the function binary with the environment Lambda gives a custom runtime.
+    pub async fn start(config: &FunctionConfig, sink: Arc<dyn LogSink>) -> std::io::Result<Self> {
+        let api = RuntimeApiServer::start(&config.arn()).await?;
+        let stream = log_stream_name();
+        let mut command = Command::new(&config.binary);
+        command
+            .env_clear()
+            .envs(&config.environment)
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .env("TZ", ":UTC")
+            .env("LANG", "en_US.UTF-8")
+            .env("AWS_LAMBDA_RUNTIME_API", api.address().to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", &config.name)
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", config.memory_mb.to_string())
+            .env("AWS_LAMBDA_LOG_GROUP_NAME", config.log_group())
+            .env("AWS_LAMBDA_LOG_STREAM_NAME", &stream)
+            .env("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand")
+            .env("AWS_REGION", &config.region)
+            .env("AWS_DEFAULT_REGION", &config.region)
+            .env("AWS_EXECUTION_ENV", "AWS_Lambda_provided.al2023")
+            .env("_HANDLER", "bootstrap")
+            .env(
+                "LAMBDA_TASK_ROOT",
+                config.binary.parent().unwrap_or(std::path::Path::new("/")),
+            )
+            .env("LAMBDA_RUNTIME_DIR", "/var/runtime")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        // SAFETY: prctl only changes the child's own parent-death signal.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+                Ok(())
+            });
+        }
+        let spawned_at = Instant::now();
+        let mut child = command.spawn()?;
+        let log = Arc::new(InstanceLog {
+            sink,
+            group: config.log_group(),
+            stream,
+            current: Mutex::new(None),
+        });
+        log.sink.ensure_stream(&log.group, &log.stream);
+        let mut pipes = Vec::new();
+        if let Some(out) = child.stdout.take() {
+            pipes.push(forward_lines(out, log.clone()));
+        }
+        if let Some(err) = child.stderr.take() {
+            pipes.push(forward_lines(err, log.clone()));
+        }
+        Ok(FunctionInstance {
+            child,
+            api,
+            log,
+            pipes,
+            spawned_at,
+            invoked: false,
+            dead: false,
+            memory_mb: config.memory_mb,
+            timeout: config.timeout,
+        })
+    }
+
+    pub fn is_alive(&self) -> bool {
+        !self.dead
+    }
+
+    pub fn log_stream(&self) -> &str {
+        &self.log.stream
+    }
+
+    /// Runs one invocation to its end, writing START / END / REPORT around the function's lines.
+    pub async fn invoke(&mut self, request_id: &str, payload: Bytes) -> InvocationRecord {
+        let cold_start = !self.invoked;
+        self.invoked = true;
+        self.log.begin_invocation();
+        if cold_start {
+            self.log.line("INIT_START Runtime Version: provided:al2023.v100\tRuntime Version ARN: arn:aws:lambda:local::runtime:custctl".into());
+        }
+        self.log.line(format!("START RequestId: {request_id} Version: $LATEST"));
+        let submitted_at = Instant::now();
+        let outcome = self.api.submit(request_id, payload, self.timeout).await;
+        let timeout = tokio::time::sleep(self.timeout);
+        let result = tokio::select! {
+            outcome = outcome => match outcome {
+                Ok(InvocationOutcome::Response(body)) => InvocationResult::Response(body),
+                Ok(InvocationOutcome::Error { error_type, error_message }) => InvocationResult::FunctionError { error_type, error_message },
+                Err(_) => self.exited(request_id).await,
+            },
+            status = self.child.wait() => {
+                let _ = status;
+                self.exited(request_id).await
+            }
+            _ = timeout => {
+                let seconds = self.timeout.as_secs_f64();
+                let message = format!("{} {request_id} Task timed out after {seconds:.2} seconds", aws_timestamp());
+                self.kill().await;
+                self.log.line(message.clone());
+                InvocationResult::FunctionError { error_type: "Sandbox.Timedout".into(), error_message: message }
+            }
+        };
+        let finished_at = Instant::now();
+        self.wait_for_output().await;
+        let init = self
+            .api
+            .first_poll()
+            .filter(|_| cold_start)
+            .map(|polled| polled.saturating_duration_since(self.spawned_at));
+        let started = self.api.first_poll().map_or(submitted_at, |p| p.max(submitted_at));
+        let duration = finished_at.saturating_duration_since(started);
+        let status = match (&result, self.dead) {
+            (InvocationResult::FunctionError { error_type, .. }, _) if error_type == "Sandbox.Timedout" => {
+                Some("timeout")
+            }
+            (_, true) => Some("error"),
+            _ => None,
+        };
+        self.log.line(format!("END RequestId: {request_id}"));
+        self.log.line(report_line(
+            request_id,
+            duration,
+            self.memory_mb,
+            self.max_memory_used_mb(),
+            init,
+            status,
+        ));
+        self.api.abandon(request_id);
+        InvocationRecord {
+            request_id: request_id.to_string(),
+            result,
+            log_lines: self.log.end_invocation(),
+            log_stream: self.log.stream.clone(),
+            cold_start,
+        }
+    }
+
+    async fn exited(&mut self, request_id: &str) -> InvocationResult {
+        let status = self
+            .child
+            .wait()
+            .await
+            .map(|s| s.to_string())
+            .unwrap_or_else(|e| e.to_string());
+        self.dead = true;
+        self.wait_for_output().await;
+        let message = format!("Runtime exited with error: {status}");
+        self.log
+            .line(format!("RequestId: {request_id} Error: {message}\nRuntime.ExitError"));
+        InvocationResult::FunctionError {
+            error_type: "Runtime.ExitError".into(),
+            error_message: format!("RequestId: {request_id} Error: {message}"),
+        }
+    }
+
+    /// Stops the process at once (a timed-out or discarded instance).
+    pub async fn kill(&mut self) {
+        self.dead = true;
+        let _ = self.child.kill().await;
+    }
+
+    /// Waits (at most 200 ms) until every byte the function wrote has become a log line.
+    async fn wait_for_output(&self) {
+        let deadline = Instant::now() + Duration::from_millis(200);
+        // Let the readers see what was written just before the answer arrived.
+        tokio::task::yield_now().await;
+        while Instant::now() < deadline && !self.pipes.iter().all(|p| p.is_drained()) {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+    }
+
+    /// Peak resident memory of the process (VmHWM), in MB, as Lambda's "Max Memory Used".
+    fn max_memory_used_mb(&self) -> u64 {
+        let Some(pid) = self.child.id() else { return 0 };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb.div_ceil(1024))
+    }
+}
+
+/// Reads a pipe and writes each complete line to the log as soon as it is read.
+fn forward_lines<R>(mut pipe: R, log: Arc<InstanceLog>) -> Arc<PipeReader>
+where
+    R: tokio::io::AsyncRead + AsRawFd + Unpin + Send + 'static,
+{
+    let reader = Arc::new(PipeReader {
+        fd: pipe.as_raw_fd(),
+        waiting_for_input: AtomicBool::new(false),
+    });
+    let state = reader.clone();
+    tokio::spawn(async move {
+        let mut pending: Vec<u8> = Vec::new();
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            state.waiting_for_input.store(true, Ordering::Release);
+            let n = match pipe.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            state.waiting_for_input.store(false, Ordering::Release);
+            pending.extend_from_slice(&buf[..n]);
+            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=end).collect();
+                let text = String::from_utf8_lossy(&line[..line.len() - 1])
+                    .trim_end_matches('\r')
+                    .to_string();
+                log.line(text);
+            }
+        }
+        if !pending.is_empty() {
+            log.line(String::from_utf8_lossy(&pending).into_owned());
+        }
+        state.waiting_for_input.store(true, Ordering::Release);
+    });
+    reader
+}
+
+/// `2026/11/23/[$LATEST]<32 hex>`, as Lambda names an instance's stream.
+fn log_stream_name() -> String {
+    format!(
+        "{}/[$LATEST]{}",
+        chrono::Utc::now().format("%Y/%m/%d"),
+        uuid::Uuid::new_v4().simple()
+    )
+}
+
+fn aws_timestamp() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// Lambda's REPORT line, tab-separated with a trailing tab, exactly as AWS writes it.
+pub fn report_line(
+    request_id: &str,
+    duration: Duration,
+    memory_size_mb: u32,
+    max_memory_used_mb: u64,
+    init: Option<Duration>,
+    status: Option<&str>,
+) -> String {
+    let ms = duration.as_secs_f64() * 1000.0;
+    let billed = (ms.ceil() as u64).max(1);
+    let mut line = format!(
+        "REPORT RequestId: {request_id}\tDuration: {ms:.2} ms\tBilled Duration: {billed} ms\tMemory Size: {memory_size_mb} MB\tMax Memory Used: {max_memory_used_mb} MB\t"
+    );
+    if let Some(init) = init {
+        line.push_str(&format!("Init Duration: {:.2} ms\t", init.as_secs_f64() * 1000.0));
+    }
+    if let Some(status) = status {
+        line.push_str(&format!("Status: {status}\t"));
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_line_matches_lambdas_format() {
+        let line = report_line(
+            "abc",
+            Duration::from_micros(12_345),
+            128,
+            18,
+            Some(Duration::from_micros(120_220)),
+            None,
+        );
+        assert_eq!(
+            line,
+            "REPORT RequestId: abc\tDuration: 12.35 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 18 MB\tInit Duration: 120.22 ms\t"
+        );
+    }
+
+    #[test]
+    fn stream_names_look_like_lambdas() {
+        let name = log_stream_name();
+        let (date, rest) = name.split_once("/[$LATEST]").unwrap();
+        assert_eq!(date.len(), 10);
+        assert_eq!(rest.len(), 32);
+        assert!(rest.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+}

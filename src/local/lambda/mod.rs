@@ -1,0 +1,126 @@
+//! The local Lambda service: the function (real processes, see [`instance`]), Lambda's REST API
+//! for it ([`api`]), and the SQS event source mapping that feeds it ([`esm`]).
+
+pub mod api;
+pub mod esm;
+pub mod instance;
+
+use axum::body::Bytes;
+use instance::{FunctionInstance, InvocationRecord};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+/// Where instances write their log lines (the local CloudWatch Logs service).
+pub trait LogSink: Send + Sync + 'static {
+    fn ensure_stream(&self, group: &str, stream: &str);
+    fn append(&self, group: &str, stream: &str, events: Vec<(i64, String)>);
+}
+
+/// The function's configuration, as GetFunctionConfiguration shows it.
+#[derive(Debug, Clone)]
+pub struct FunctionConfig {
+    pub name: String,
+    pub binary: PathBuf,
+    pub timeout: Duration,
+    pub memory_mb: u32,
+    pub environment: BTreeMap<String, String>,
+    pub region: String,
+    pub last_modified: String,
+    pub code_sha256: String,
+    pub code_size: u64,
+}
+
+impl FunctionConfig {
+    pub fn arn(&self) -> String {
+        format!(
+            "arn:aws:lambda:{}:{}:function:{}",
+            self.region,
+            super::ACCOUNT_ID,
+            self.name
+        )
+    }
+
+    pub fn log_group(&self) -> String {
+        format!("/aws/lambda/{}", self.name)
+    }
+}
+
+/// The function and its warm instances. Each concurrent invocation gets an instance of its
+/// own: an idle one if there is one, otherwise a new process (a cold start).
+pub struct LambdaFunction {
+    config: RwLock<FunctionConfig>,
+    idle: Mutex<Vec<FunctionInstance>>,
+    sink: Arc<dyn LogSink>,
+    events: tokio::sync::broadcast::Sender<InvocationRecord>,
+}
+
+impl LambdaFunction {
+    pub fn new(config: FunctionConfig, sink: Arc<dyn LogSink>) -> Self {
+        LambdaFunction {
+            config: RwLock::new(config),
+            idle: Mutex::new(Vec::new()),
+            sink,
+            events: tokio::sync::broadcast::channel(1024).0,
+        }
+    }
+
+    pub fn config(&self) -> FunctionConfig {
+        self.config.read().expect("function config poisoned").clone()
+    }
+
+    /// Replaces the configuration; warm instances keep the old one until they are replaced,
+    /// so they are stopped now, as Lambda does after an update.
+    pub fn update_config(&self, config: FunctionConfig) {
+        *self.config.write().expect("function config poisoned") = config;
+        self.idle.lock().expect("instance pool poisoned").clear();
+    }
+
+    /// Every finished invocation (for `custctl local up`'s live view).
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<InvocationRecord> {
+        self.events.subscribe()
+    }
+
+    /// Number of warm instances waiting for work.
+    pub fn idle_instances(&self) -> usize {
+        self.idle.lock().expect("instance pool poisoned").len()
+    }
+
+    /// Runs one invocation on a warm instance or a new one.
+    pub async fn invoke(&self, payload: Bytes) -> InvocationRecord {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let warm = self.idle.lock().expect("instance pool poisoned").pop();
+        let mut instance = match warm {
+            Some(instance) => instance,
+            None => match FunctionInstance::start(&self.config(), self.sink.clone()).await {
+                Ok(instance) => instance,
+                Err(e) => {
+                    let record = InvocationRecord {
+                        request_id,
+                        result: instance::InvocationResult::FunctionError {
+                            error_type: "Runtime.InvalidEntrypoint".into(),
+                            error_message: format!("cannot start {}: {e}", self.config().binary.display()),
+                        },
+                        log_lines: Vec::new(),
+                        log_stream: String::new(),
+                        cold_start: true,
+                    };
+                    let _ = self.events.send(record.clone());
+                    return record;
+                }
+            },
+        };
+        let record = instance.invoke(&request_id, payload).await;
+        if instance.is_alive() {
+            self.idle.lock().expect("instance pool poisoned").push(instance);
+        }
+        let _ = self.events.send(record.clone());
+        record
+    }
+
+    /// Stops every warm instance.
+    pub fn stop_instances(&self) {
+        self.idle.lock().expect("instance pool poisoned").clear();
+    }
+}

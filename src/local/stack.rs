@@ -1,0 +1,487 @@
+//! The running local stack: MariaDB, the services behind one endpoint, the function and its
+//! event source mapping, all wired together, with state kept in the state dir across runs.
+//!
+//! `stack.json` in the state dir says that a stack runs, where, and under which pid; the
+//! other verbs (`--local`) read it to find the endpoint and the pipeline's names.
+
+use super::gateway::Gateway;
+use super::lambda::api::LambdaService;
+use super::lambda::esm::{check_visibility_timeout, MappingSettings, QueueMessage, QueueSource};
+use super::lambda::{FunctionConfig, LambdaFunction, LogSink};
+use super::logs::LogsService;
+use super::mariadb::MariaDbServer;
+use super::rds::{DbInstanceSpec, RdsService};
+use super::secrets::SecretsService;
+use super::sqs::SqsService;
+use super::wire::{AwsError, JsonProtocol, ServiceFuture};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The names the local pipeline uses, as the real one does.
+pub const REGION: &str = "us-east-1";
+pub const QUEUE: &str = "customers";
+pub const DEAD_LETTER_QUEUE: &str = "customers-dlq";
+pub const FUNCTION: &str = "customer-ingest";
+pub const DB_INSTANCE: &str = "customers-db";
+pub const DATABASE: &str = "customers";
+pub const DB_USER: &str = "ingest";
+/// The name RDS gives the secret of a managed master password.
+pub const DB_SECRET_NAME: &str = "rds!db-customers-db";
+
+/// How the stack should run.
+#[derive(Debug, Clone)]
+pub struct StackSettings {
+    pub state_dir: PathBuf,
+    pub port: u16,
+    pub fresh: bool,
+    pub function_binary: PathBuf,
+    pub mapping: MappingSettings,
+    pub function_timeout: Duration,
+    pub visibility_timeout: u32,
+    pub max_receive_count: u32,
+}
+
+/// What `stack.json` records about a running stack.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct StackInfo {
+    pub pid: u32,
+    pub endpoint: String,
+    pub region: String,
+    pub queue_url: String,
+    pub dead_letter_queue_url: String,
+    pub function: String,
+    pub log_group: String,
+    pub db_instance: String,
+    pub db_port: u16,
+    pub db_pid: u32,
+    pub db_secret_arn: String,
+    pub state_dir: PathBuf,
+    pub started_at: String,
+}
+
+impl StackInfo {
+    pub fn path(state_dir: &Path) -> PathBuf {
+        state_dir.join("stack.json")
+    }
+
+    /// The recorded stack, if its process still runs.
+    pub fn read_running(state_dir: &Path) -> Option<StackInfo> {
+        let text = std::fs::read_to_string(Self::path(state_dir)).ok()?;
+        let info: StackInfo = serde_json::from_str(&text).ok()?;
+        super::process::process_alive(info.pid).then_some(info)
+    }
+}
+
+/// `$XDG_STATE_HOME/custctl/local`, or `~/.local/state/custctl/local`.
+pub fn default_state_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(|| PathBuf::from(".custctl-state"));
+    base.join("custctl").join("local")
+}
+
+/// The function binary beside the running custctl (cargo puts both in one target dir).
+pub fn default_function_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?;
+    // Tests and examples run from target/<profile>/deps or examples; the binary is one up.
+    [dir.join(FUNCTION), dir.parent()?.join(FUNCTION)]
+        .into_iter()
+        .find(|p| p.is_file())
+}
+
+/// The queue service as the event source mapping sees it.
+struct SqsQueueSource(Arc<SqsService>);
+
+impl QueueSource for SqsQueueSource {
+    fn receive<'a>(&'a self, queue_name: &'a str, max: usize, wait: Duration) -> ServiceFuture<'a, Vec<QueueMessage>> {
+        Box::pin(async move {
+            let received = self.0.receive_batch(queue_name, max, None, wait).await?;
+            Ok(received
+                .into_iter()
+                .map(|m| QueueMessage {
+                    message_id: m.message_id,
+                    receipt_handle: m.receipt_handle,
+                    body: m.body,
+                    md5_of_body: m.md5_of_body,
+                    attributes: m.attributes.into_iter().collect(),
+                    message_attributes: m.message_attributes,
+                })
+                .collect())
+        })
+    }
+
+    fn delete(&self, queue_name: &str, receipt_handle: &str) -> Result<(), AwsError> {
+        self.0.delete(queue_name, receipt_handle)
+    }
+
+    fn visibility_timeout(&self, queue_name: &str) -> Option<u32> {
+        self.0.visibility_timeout(queue_name)
+    }
+}
+
+impl LogSink for LogsService {
+    fn ensure_stream(&self, group: &str, stream: &str) {
+        self.append(group, stream, Vec::new());
+    }
+
+    fn append(&self, group: &str, stream: &str, events: Vec<(i64, String)>) {
+        LogsService::append(self, group, stream, events);
+    }
+}
+
+/// The services of a running stack.
+pub struct Stack {
+    pub info: StackInfo,
+    pub sqs: Arc<SqsService>,
+    pub logs: Arc<LogsService>,
+    pub secrets: Arc<SecretsService>,
+    pub lambda: Arc<LambdaService>,
+    pub function: Arc<LambdaFunction>,
+    state_dir: PathBuf,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// The database password, generated once and kept (mode 0600) in the state dir.
+fn database_password(state_dir: &Path) -> Result<String> {
+    let path = state_dir.join("db-password");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        if !existing.trim().is_empty() {
+            return Ok(existing.trim().to_string());
+        }
+    }
+    let password: String = {
+        use rand::Rng;
+        let mut rng = rand::rng();
+        (0..24).map(|_| rng.sample(rand::distr::Alphanumeric) as char).collect()
+    };
+    write_private(&path, &password)?;
+    Ok(password)
+}
+
+fn write_private(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// MariaDB, kept running for the life of the stack: a thread owns the server and starts it
+/// again if it dies (as RDS would after a failure), on the same port and data.
+pub struct SupervisedDatabase {
+    pub port: u16,
+    pub password: String,
+    pid: Arc<std::sync::atomic::AtomicU32>,
+    stop: std::sync::mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SupervisedDatabase {
+    /// Starts the server and its supervisor; returns once the database is ready.
+    pub fn start(settings: &StackSettings) -> Result<Self> {
+        let dir = settings.state_dir.join("mariadb");
+        let port_file = settings.state_dir.join("mariadb.port");
+        // Keep the same port across runs, so that endpoints people copied stay valid.
+        let port = std::fs::read_to_string(&port_file)
+            .ok()
+            .and_then(|p| p.trim().parse().ok())
+            .filter(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
+            .map_or_else(super::process::free_loopback_port, Ok)?;
+        let password = database_password(&settings.state_dir)?;
+        let pid = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<()>>();
+        let (stop, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread_pid = pid.clone();
+        let thread_password = password.clone();
+        // The server is tied (parent-death signal) to this thread, which lives as long as the stack.
+        let thread = std::thread::Builder::new()
+            .name("mariadb-supervisor".into())
+            .spawn(move || {
+                let start = || -> Result<MariaDbServer> {
+                    let server = MariaDbServer::start(&dir, port).context("starting MariaDB")?;
+                    server
+                        .admin()
+                        .ensure_database(DATABASE, DB_USER, &thread_password)
+                        .context("creating the customers database")?;
+                    thread_pid.store(server.pid().unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
+                    Ok(server)
+                };
+                let mut server = match start() {
+                    Ok(server) => {
+                        let _ = ready_tx.send(Ok(()));
+                        server
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                loop {
+                    match stop_rx.recv_timeout(Duration::from_millis(200)) {
+                        Ok(()) | Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                    }
+                    if server.has_exited() {
+                        eprintln!("custctl: MariaDB exited unexpectedly; starting it again on port {port}");
+                        match start() {
+                            Ok(restarted) => server = restarted,
+                            Err(e) => eprintln!("custctl: MariaDB did not start again ({e:#}); retrying"),
+                        }
+                    }
+                }
+            })?;
+        ready_rx
+            .recv()
+            .context("the MariaDB supervisor ended before MariaDB was ready")??;
+        std::fs::write(&port_file, port.to_string())?;
+        Ok(SupervisedDatabase {
+            port,
+            password,
+            pid,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// The server's current pid (it changes when the server is restarted).
+    pub fn pid(&self) -> u32 {
+        self.pid.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for SupervisedDatabase {
+    fn drop(&mut self) {
+        let _ = self.stop.send(());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Stack {
+    /// Starts every service and the endpoint. MariaDB must already run (see [`start_database`]).
+    pub async fn start(settings: &StackSettings, db: &SupervisedDatabase) -> Result<Stack> {
+        check_visibility_timeout(settings.visibility_timeout, settings.function_timeout)
+            .map_err(|e| anyhow::anyhow!("{} (raise --visibility-timeout or lower --function-timeout)", e.message))?;
+        settings
+            .mapping
+            .validate(false)
+            .map_err(|e| anyhow::anyhow!("{} (see --batch-size, --batch-window, --concurrency)", e.message))?;
+
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", settings.port))
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot listen on 127.0.0.1:{} (pick another with --port)",
+                    settings.port
+                )
+            })?;
+        let endpoint = format!("http://127.0.0.1:{}", settings.port);
+
+        let state = StateFiles::new(&settings.state_dir);
+        let sqs = Arc::new(SqsService::new(endpoint.clone(), REGION.into()));
+        state.restore("sqs", |v| sqs.restore(v))?;
+        let logs = Arc::new(LogsService::new(REGION.into()));
+        state.restore("logs", |v| logs.restore(v))?;
+        let secrets = Arc::new(SecretsService::new(REGION));
+        state.restore("secrets", |v| secrets.restore(v))?;
+
+        let dlq_attributes = HashMap::from([("MessageRetentionPeriod".to_string(), "1209600".to_string())]);
+        sqs.create_queue_with(DEAD_LETTER_QUEUE, dlq_attributes)
+            .map_err(aws_error)?;
+        let dlq_arn = sqs
+            .queue_arn(DEAD_LETTER_QUEUE)
+            .context("the dead-letter queue was not created")?;
+        let redrive =
+            serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.max_receive_count})
+                .to_string();
+        let queue_attributes = HashMap::from([
+            ("VisibilityTimeout".to_string(), settings.visibility_timeout.to_string()),
+            ("RedrivePolicy".to_string(), redrive),
+        ]);
+        let queue_url = match sqs.create_queue_with(QUEUE, queue_attributes.clone()) {
+            Ok(url) => url,
+            Err(_) => {
+                // The queue exists from an earlier run with other settings: apply this run's.
+                let url = sqs.queue_url(QUEUE);
+                let input = serde_json::json!({"QueueUrl": url, "Attributes": queue_attributes});
+                super::wire::JsonService::call(sqs.as_ref(), "SetQueueAttributes", input)
+                    .await
+                    .map_err(aws_error)?;
+                url
+            }
+        };
+        let queue_arn = sqs.queue_arn(QUEUE).context("the queue was not created")?;
+
+        let secret = serde_json::json!({
+            "username": DB_USER, "password": db.password, "engine": "mysql",
+            "host": "127.0.0.1", "port": db.port, "dbname": DATABASE,
+        });
+        let secret_arn = secrets.put_secret(DB_SECRET_NAME, &secret.to_string());
+        let rds = Arc::new(RdsService::new(
+            vec![DbInstanceSpec {
+                identifier: DB_INSTANCE.into(),
+                port: db.port,
+                db_name: DATABASE.into(),
+                master_username: DB_USER.into(),
+                master_user_secret_arn: secret_arn.clone(),
+                region: REGION.into(),
+            }],
+            Vec::new(),
+        ));
+
+        let binary = &settings.function_binary;
+        let code =
+            std::fs::read(binary).with_context(|| format!("reading the function binary {}", binary.display()))?;
+        let environment = BTreeMap::from([
+            ("DB_SECRET_ID".to_string(), secret_arn.clone()),
+            ("AWS_ENDPOINT_URL".to_string(), endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID".to_string(), "test".to_string()),
+            ("AWS_SECRET_ACCESS_KEY".to_string(), "test".to_string()),
+        ]);
+        let function = Arc::new(LambdaFunction::new(
+            FunctionConfig {
+                name: FUNCTION.into(),
+                binary: binary.clone(),
+                timeout: settings.function_timeout,
+                memory_mb: 128,
+                environment,
+                region: REGION.into(),
+                last_modified: super::aws_lambda_timestamp(),
+                code_sha256: {
+                    use base64::Engine;
+                    base64::engine::general_purpose::STANDARD.encode(sha256(&code))
+                },
+                code_size: code.len() as u64,
+            },
+            logs.clone(),
+        ));
+        logs.ensure_group(&function.config().log_group());
+        let lambda = LambdaService::new(vec![function.clone()], Arc::new(SqsQueueSource(sqs.clone())));
+        lambda
+            .create_mapping(&queue_arn, FUNCTION, settings.mapping.clone())
+            .map_err(aws_error)?;
+
+        let router = Gateway::new()
+            .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
+            .json_service(super::logs::TARGET_PREFIX, super::logs::PROTOCOL, logs.clone())
+            .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
+            .query_service(super::rds::API_VERSION, rds)
+            .rest(lambda.router())
+            .into_router();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        let info = StackInfo {
+            pid: std::process::id(),
+            endpoint,
+            region: REGION.into(),
+            queue_url,
+            dead_letter_queue_url: sqs.queue_url(DEAD_LETTER_QUEUE),
+            function: FUNCTION.into(),
+            log_group: function.config().log_group(),
+            db_instance: DB_INSTANCE.into(),
+            db_port: db.port,
+            db_pid: db.pid(),
+            db_secret_arn: secret_arn,
+            state_dir: settings.state_dir.clone(),
+            started_at: chrono::Utc::now().to_rfc3339(),
+        };
+        Ok(Stack {
+            info,
+            sqs,
+            logs,
+            secrets,
+            lambda,
+            function,
+            state_dir: settings.state_dir.clone(),
+            server,
+        })
+    }
+
+    /// Writes the queues, logs and secrets to the state dir.
+    pub fn save_state(&self) -> Result<()> {
+        let state = StateFiles::new(&self.state_dir);
+        state.save("sqs", &self.sqs.snapshot())?;
+        state.save("logs", &self.logs.snapshot())?;
+        state.save("secrets", &self.secrets.snapshot())?;
+        Ok(())
+    }
+
+    /// Stops polling and serving, ends every function instance, and saves the state.
+    pub fn shut_down(&self) -> Result<()> {
+        for mapping in self.lambda.mappings() {
+            let settings = MappingSettings {
+                enabled: false,
+                ..mapping.settings()
+            };
+            mapping.update(settings);
+        }
+        self.server.abort();
+        self.function.stop_instances();
+        self.save_state()
+    }
+}
+
+fn aws_error(e: AwsError) -> anyhow::Error {
+    anyhow::anyhow!("{}: {}", e.code, e.message)
+}
+
+fn sha256(bytes: &[u8]) -> Vec<u8> {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).to_vec()
+}
+
+/// The JSON snapshots of the services, under `<state dir>/state/`.
+struct StateFiles {
+    dir: PathBuf,
+}
+
+impl StateFiles {
+    fn new(state_dir: &Path) -> Self {
+        StateFiles {
+            dir: state_dir.join("state"),
+        }
+    }
+
+    fn restore(&self, name: &str, apply: impl FnOnce(serde_json::Value) -> Result<(), String>) -> Result<()> {
+        let path = self.dir.join(format!("{name}.json"));
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(());
+        };
+        let value: serde_json::Value = serde_json::from_str(&text)
+            .with_context(|| format!("{} is damaged; start with --fresh to discard it", path.display()))?;
+        apply(value).map_err(|e| anyhow::anyhow!("{}: {e}; start with --fresh to discard it", path.display()))
+    }
+
+    fn save(&self, name: &str, value: &serde_json::Value) -> Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.dir.join(format!("{name}.json"));
+        let temporary = self.dir.join(format!(".{name}.json.tmp"));
+        // Written aside and renamed, so that a crash mid-write never leaves half a file.
+        write_private(&temporary, &value.to_string())?;
+        std::fs::rename(&temporary, &path)?;
+        Ok(())
+    }
+}
+
+/// Refuses to start a second stack on the same state dir.
+pub fn ensure_not_running(state_dir: &Path) -> Result<()> {
+    if let Some(info) = StackInfo::read_running(state_dir) {
+        bail!("a local stack already runs (pid {}, {})", info.pid, info.endpoint);
+    }
+    Ok(())
+}
