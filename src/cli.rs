@@ -32,6 +32,34 @@ pub struct GlobalArgs {
     /// Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local].
     #[arg(long, global = true, env = "CUSTCTL_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+
+    /// Named environment from the config file (`[env.NAME]` in custctl.toml).
+    #[arg(long, global = true, env = "CUSTCTL_ENV", value_name = "NAME")]
+    pub env: Option<String>,
+
+    /// AWS profile (default: aws-config's chain: AWS_PROFILE, then "default").
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region (default: AWS_REGION, then the profile's region).
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// The Lambda function [default: customer-ingest].
+    #[arg(long, global = true, env = "CUSTCTL_FUNCTION", value_name = "NAME")]
+    pub function: Option<String>,
+
+    /// The SQS queue, by name or URL [default: customers].
+    #[arg(long, global = true, env = "CUSTCTL_QUEUE", value_name = "NAME|URL")]
+    pub queue: Option<String>,
+
+    /// The RDS instance or cluster [default: customers-db].
+    #[arg(long, global = true, env = "CUSTCTL_DB_INSTANCE", value_name = "ID")]
+    pub db_instance: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,6 +73,27 @@ pub enum Command {
     /// Run the whole pipeline on this machine: no Docker, no AWS account.
     #[command(subcommand)]
     Local(LocalCommand),
+    /// Print shell completions for custctl.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print custctl's man page (roff).
+    Man,
+}
+
+/// The clap command, for completions and the man page.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::command().debug_assert();
+    }
 }
 
 #[derive(Debug, Subcommand)]

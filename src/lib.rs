@@ -1,6 +1,8 @@
 //! custctl as a library, so that `tests/` and `examples/` drive the same code as the binary.
 
+pub mod aws;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod local;
 pub mod output;

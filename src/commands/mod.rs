@@ -1,5 +1,6 @@
 //! One module per verb. `run` dispatches the parsed command line to them.
 
+pub mod completions;
 pub mod local;
 
 use crate::cli::{Cli, Command};
@@ -14,5 +15,7 @@ pub struct InputError(pub String);
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Local(command) => local::run(&cli.global, command),
+        Command::Completions { shell } => completions::completions(shell),
+        Command::Man => completions::man(),
     }
 }

@@ -1,0 +1,204 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[custctl] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'custctl'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'custctl'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
+            cand completions 'Print shell completions for custctl'
+            cand man 'Print custctl''s man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;local'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand up 'Start the local stack (foreground until Ctrl-C, or --detach)'
+            cand down 'Stop the local stack and every process it started'
+            cand status 'Show whether the local stack runs, and what it serves'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;local;up'= {
+            cand --port 'Port of the AWS-compatible endpoint on 127.0.0.1'
+            cand --function-binary 'The function binary [default: customer-ingest beside custctl]'
+            cand --batch-size 'Records per batch of the event source mapping (above 10 needs --batch-window)'
+            cand --batch-window 'MaximumBatchingWindowInSeconds of the event source mapping'
+            cand --concurrency 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once'
+            cand --function-timeout 'The function''s timeout'
+            cand --visibility-timeout 'The queue''s visibility timeout (at least the function timeout, as AWS requires)'
+            cand --max-receive-count 'Receives before a message moves to the dead-letter queue'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand -d 'Return once the stack is ready, leaving it running in the background'
+            cand --detach 'Return once the stack is ready, leaving it running in the background'
+            cand --fresh 'Start from empty: delete the queues, logs and database of earlier runs'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;local;down'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;local;status'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;local;help'= {
+            cand up 'Start the local stack (foreground until Ctrl-C, or --detach)'
+            cand down 'Stop the local stack and every process it started'
+            cand status 'Show whether the local stack runs, and what it serves'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;local;help;up'= {
+        }
+        &'custctl;local;help;down'= {
+        }
+        &'custctl;local;help;status'= {
+        }
+        &'custctl;local;help;help'= {
+        }
+        &'custctl;completions'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;man'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;help'= {
+            cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
+            cand completions 'Print shell completions for custctl'
+            cand man 'Print custctl''s man page (roff)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;help;local'= {
+            cand up 'Start the local stack (foreground until Ctrl-C, or --detach)'
+            cand down 'Stop the local stack and every process it started'
+            cand status 'Show whether the local stack runs, and what it serves'
+        }
+        &'custctl;help;local;up'= {
+        }
+        &'custctl;help;local;down'= {
+        }
+        &'custctl;help;local;status'= {
+        }
+        &'custctl;help;completions'= {
+        }
+        &'custctl;help;man'= {
+        }
+        &'custctl;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,153 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_custctl_global_optspecs
+    string join \n local output= q/quiet state-dir= env= profile= region= endpoint-url= function= queue= db-instance= h/help V/version
+end
+
+function __fish_custctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_custctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_custctl_using_subcommand
+    set -l cmd (__fish_custctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c custctl -n "__fish_custctl_needs_command" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_needs_command" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_needs_command" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_needs_command" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_needs_command" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_needs_command" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the local stack and every process it started'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Show whether the local stack runs, and what it serves'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'Port of the AWS-compatible endpoint on 127.0.0.1' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-binary -d 'The function binary [default: customer-ingest beside custctl]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l batch-size -d 'Records per batch of the event source mapping (above 10 needs --batch-window)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l batch-window -d 'MaximumBatchingWindowInSeconds of the event source mapping' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l concurrency -d 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-timeout -d 'The function\'s timeout' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l visibility-timeout -d 'The queue\'s visibility timeout (at least the function timeout, as AWS requires)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l max-receive-count -d 'Receives before a message moves to the dead-letter queue' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -s d -l detach -d 'Return once the stack is ready, leaving it running in the background'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l fresh -d 'Start from empty: delete the queues, logs and database of earlier runs'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the local stack and every process it started'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show whether the local stack runs, and what it serves'
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand man" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand man" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand man" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local completions man help" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'

@@ -1,0 +1,160 @@
+//! Settings every verb shares, resolved in one place: flags > environment variables >
+//! config file (`custctl.toml` here, else `$XDG_CONFIG_HOME/custctl/config.toml`, section
+//! `[env.<name>]` chosen with `--env` / `CUSTCTL_ENV`) > defaults. With `--local`, the running
+//! local stack supplies the endpoint, region, fake credentials and the pipeline's names.
+
+use crate::cli::{GlobalArgs, OutputFormat};
+use crate::commands::InputError;
+use crate::local::stack::{self, StackInfo};
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The pipeline's default names, as deployed.
+pub const DEFAULT_FUNCTION: &str = "customer-ingest";
+pub const DEFAULT_QUEUE: &str = "customers";
+pub const DEFAULT_DB_INSTANCE: &str = "customers-db";
+
+/// One named environment of the config file.
+#[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentConfig {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub function: Option<String>,
+    pub queue: Option<String>,
+    pub db_instance: Option<String>,
+    /// `user@host[:port]` of the SSH bastion in front of the database.
+    pub bastion: Option<String>,
+    pub identity: Option<PathBuf>,
+}
+
+/// The config file: `[env.<name>]` sections.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub env: BTreeMap<String, EnvironmentConfig>,
+}
+
+/// Where the AWS side is: AWS itself (profile and region through aws-config's chain, maybe an
+/// endpoint override), or the local stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    Aws {
+        profile: Option<String>,
+        region: Option<String>,
+        endpoint_url: Option<String>,
+    },
+    Local(StackInfo),
+}
+
+/// Everything a verb needs to know before it starts, with no clap types in it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub target: Target,
+    pub output: OutputFormat,
+    pub quiet: bool,
+    pub function: String,
+    pub queue: String,
+    pub db_instance: String,
+    pub bastion: Option<String>,
+    pub identity: Option<PathBuf>,
+    pub state_dir: PathBuf,
+}
+
+impl Settings {
+    /// Resolves the global options. The config file is only read when it exists.
+    pub fn resolve(global: &GlobalArgs) -> Result<Settings> {
+        let file = ConfigFile::locate().map(|path| ConfigFile::load(&path)).transpose()?;
+        let environment = match (&global.env, file) {
+            (Some(name), Some((path, file))) => file.env.get(name).cloned().ok_or_else(|| {
+                let known: Vec<&String> = file.env.keys().collect();
+                InputError(format!(
+                    "--env {name}: no [env.{name}] in {} (it has: {known:?})",
+                    path.display()
+                ))
+            })?,
+            (Some(name), None) => {
+                return Err(InputError(format!(
+                    "--env {name}: no config file (custctl.toml here, or $XDG_CONFIG_HOME/custctl/config.toml)"
+                ))
+                .into())
+            }
+            (None, _) => EnvironmentConfig::default(),
+        };
+        let state_dir = global.state_dir.clone().unwrap_or_else(stack::default_state_dir);
+        let target = if global.local {
+            let info = StackInfo::read_running(&state_dir).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--local: no local stack runs in {} (start one with `custctl local up --detach`, or unset CUSTCTL_LOCAL)",
+                    state_dir.display()
+                )
+            })?;
+            Target::Local(info)
+        } else {
+            Target::Aws {
+                profile: global.profile.clone().or(environment.profile.clone()),
+                region: global.region.clone().or(environment.region.clone()),
+                endpoint_url: global.endpoint_url.clone().or(environment.endpoint_url.clone()),
+            }
+        };
+        let pick = |flag: &Option<String>, file: &Option<String>, default: &str| {
+            flag.clone()
+                .or_else(|| file.clone())
+                .unwrap_or_else(|| default.to_string())
+        };
+        Ok(Settings {
+            target,
+            output: global.output,
+            quiet: global.quiet,
+            function: pick(&global.function, &environment.function, DEFAULT_FUNCTION),
+            queue: pick(&global.queue, &environment.queue, DEFAULT_QUEUE),
+            db_instance: pick(&global.db_instance, &environment.db_instance, DEFAULT_DB_INSTANCE),
+            bastion: environment.bastion,
+            identity: environment.identity,
+            state_dir,
+        })
+    }
+}
+
+impl ConfigFile {
+    /// `./custctl.toml`, else `$XDG_CONFIG_HOME/custctl/config.toml` (`~/.config/...`).
+    pub fn locate() -> Option<PathBuf> {
+        let here = PathBuf::from("custctl.toml");
+        if here.is_file() {
+            return Some(here);
+        }
+        let base = std::env::var_os("XDG_CONFIG_HOME")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+        Some(base.join("custctl").join("config.toml")).filter(|p| p.is_file())
+    }
+
+    pub fn load(path: &Path) -> Result<(PathBuf, ConfigFile)> {
+        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let file: ConfigFile =
+            toml::from_str(&text).map_err(|e| InputError(format!("{}: {}", path.display(), e.message())))?;
+        Ok((path.to_path_buf(), file))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_file_sections_parse_and_unknown_keys_are_refused() {
+        let file: ConfigFile = toml::from_str(
+            "[env.prod]\nprofile = \"prod\"\nregion = \"eu-west-1\"\nqueue = \"customers-prod\"\nbastion = \"ec2-user@bastion.example.com:22\"\n",
+        )
+        .unwrap();
+        let prod = &file.env["prod"];
+        assert_eq!(prod.profile.as_deref(), Some("prod"));
+        assert_eq!(prod.queue.as_deref(), Some("customers-prod"));
+        assert!(toml::from_str::<ConfigFile>("[env.prod]\nqueueu = \"x\"\n").is_err());
+    }
+}
