@@ -21,7 +21,10 @@ fn aws(stack: &LocalStack, args: &[&str]) -> serde_json::Value {
         .output()
         .expect("python3 runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("No module named awscli"), "the AWS CLI is missing: `python3 -m pip install awscli`");
+    assert!(
+        !stderr.contains("No module named awscli"),
+        "the AWS CLI is missing: `python3 -m pip install awscli`"
+    );
     assert!(out.status.success(), "aws {args:?} failed: {stderr}");
     if out.stdout.iter().all(u8::is_ascii_whitespace) {
         return serde_json::Value::Null;
@@ -32,8 +35,21 @@ fn aws(stack: &LocalStack, args: &[&str]) -> serde_json::Value {
 #[test]
 fn the_aws_cli_drives_every_local_service() {
     let stack = LocalStack::up(&[]);
-    let url = aws(&stack, &["sqs", "get-queue-url", "--queue-name", "customers"])["QueueUrl"].as_str().unwrap().to_string();
-    let sent = aws(&stack, &["sqs", "send-message", "--queue-url", &url, "--message-body", r#"{"CustID": 7, "Name": "Çağla Öztürk"}"#]);
+    let url = aws(&stack, &["sqs", "get-queue-url", "--queue-name", "customers"])["QueueUrl"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let sent = aws(
+        &stack,
+        &[
+            "sqs",
+            "send-message",
+            "--queue-url",
+            &url,
+            "--message-body",
+            r#"{"CustID": 7, "Name": "Çağla Öztürk"}"#,
+        ],
+    );
     assert_eq!(sent["MD5OfMessageBody"].as_str().unwrap().len(), 32);
     let deadline = Instant::now() + Duration::from_secs(30);
     while stack.rows().is_empty() && Instant::now() < deadline {
@@ -66,19 +82,56 @@ fn the_aws_cli_drives_every_local_service() {
     let body: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&response).unwrap()).unwrap();
     assert_eq!(body["batchItemFailures"], serde_json::json!([]));
 
-    let config = aws(&stack, &["lambda", "get-function-configuration", "--function-name", "customer-ingest"]);
+    let config = aws(
+        &stack,
+        &[
+            "lambda",
+            "get-function-configuration",
+            "--function-name",
+            "customer-ingest",
+        ],
+    );
     assert_eq!(config["Runtime"], "provided.al2023");
-    let mappings = aws(&stack, &["lambda", "list-event-source-mappings", "--function-name", "customer-ingest"]);
+    let mappings = aws(
+        &stack,
+        &[
+            "lambda",
+            "list-event-source-mappings",
+            "--function-name",
+            "customer-ingest",
+        ],
+    );
     assert_eq!(mappings["EventSourceMappings"][0]["BatchSize"], 10);
 
-    let events = aws(&stack, &["logs", "filter-log-events", "--log-group-name", "/aws/lambda/customer-ingest", "--filter-pattern", "REPORT"]);
+    let events = aws(
+        &stack,
+        &[
+            "logs",
+            "filter-log-events",
+            "--log-group-name",
+            "/aws/lambda/customer-ingest",
+            "--filter-pattern",
+            "REPORT",
+        ],
+    );
     assert!(!events["events"].as_array().unwrap().is_empty());
 
-    let instances = aws(&stack, &["rds", "describe-db-instances", "--db-instance-identifier", "customers-db"]);
+    let instances = aws(
+        &stack,
+        &[
+            "rds",
+            "describe-db-instances",
+            "--db-instance-identifier",
+            "customers-db",
+        ],
+    );
     let instance = &instances["DBInstances"][0];
     assert_eq!(instance["Endpoint"]["Address"], "127.0.0.1");
     let secret_arn = instance["MasterUserSecret"]["SecretArn"].as_str().unwrap();
-    let secret = aws(&stack, &["secretsmanager", "get-secret-value", "--secret-id", secret_arn]);
+    let secret = aws(
+        &stack,
+        &["secretsmanager", "get-secret-value", "--secret-id", secret_arn],
+    );
     let credentials: serde_json::Value = serde_json::from_str(secret["SecretString"].as_str().unwrap()).unwrap();
     assert_eq!(credentials["port"], instance["Endpoint"]["Port"]);
 }

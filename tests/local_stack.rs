@@ -76,14 +76,7 @@ async fn a_message_becomes_a_row_through_rds_and_secrets_manager_discovery() {
     let stack = LocalStack::up(&[]);
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = sqs
-        .get_queue_url()
-        .queue_name("customers")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = support::queue_url(&sqs, "customers").await;
     sqs.send_message()
         .queue_url(&url)
         .message_body(r#"{"CustID": 404, "Name": "Rodolfo Avelino"}"#)
@@ -149,22 +142,8 @@ async fn a_poison_message_reaches_the_dlq_after_three_receives_with_its_reason_l
     let stack = LocalStack::up(&["--visibility-timeout", "1", "--function-timeout", "1"]);
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = sqs
-        .get_queue_url()
-        .queue_name("customers")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let dlq = sqs
-        .get_queue_url()
-        .queue_name("customers-dlq")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = support::queue_url(&sqs, "customers").await;
+    let dlq = support::queue_url(&sqs, "customers-dlq").await;
     let sent = sqs
         .send_message()
         .queue_url(&url)
@@ -281,14 +260,7 @@ async fn logs_show_start_end_and_report_for_every_invocation() {
     let stack = LocalStack::up(&[]);
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = sqs
-        .get_queue_url()
-        .queue_name("customers")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = support::queue_url(&sqs, "customers").await;
     for batch in 0..10 {
         let entries: Vec<_> = (0..10)
             .map(|i| {
@@ -474,14 +446,7 @@ async fn the_event_source_mapping_api_enforces_awss_rules_and_can_disable_pollin
         .await
         .unwrap();
     assert_eq!(disabled.state(), Some("Disabled"));
-    let url = sqs
-        .get_queue_url()
-        .queue_name("customers")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = support::queue_url(&sqs, "customers").await;
     sqs.send_message()
         .queue_url(&url)
         .message_body(r#"{"CustID": 5, "Name": "Eve"}"#)
@@ -520,6 +485,17 @@ async fn the_event_source_mapping_api_enforces_awss_rules_and_can_disable_pollin
         (Some(50), Some(1))
     );
 }
+
+/// Short timeouts, so that failed batches come back quickly, and enough receives that an
+/// outage does not dead-letter anything.
+const RESILIENT: &[&str] = &[
+    "--visibility-timeout",
+    "2",
+    "--function-timeout",
+    "2",
+    "--max-receive-count",
+    "50",
+];
 
 /// Sends `count` customers with SendMessageBatch.
 async fn send_customers(sqs: &aws_sdk_sqs::Client, url: &str, ids: std::ops::Range<i32>) {
@@ -561,32 +537,11 @@ async fn queue_is_empty(sqs: &aws_sdk_sqs::Client, url: &str) -> bool {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killing_mariadb_mid_run_loses_and_duplicates_nothing() {
-    let stack = LocalStack::up(&[
-        "--visibility-timeout",
-        "2",
-        "--function-timeout",
-        "2",
-        "--max-receive-count",
-        "50",
-    ]);
+    let stack = LocalStack::up(RESILIENT);
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = sqs
-        .get_queue_url()
-        .queue_name("customers")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let dlq = sqs
-        .get_queue_url()
-        .queue_name("customers-dlq")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = support::queue_url(&sqs, "customers").await;
+    let dlq = support::queue_url(&sqs, "customers-dlq").await;
     send_customers(&sqs, &url, 0..1000).await;
     stack.wait_for_rows(1, Duration::from_secs(30));
     let db_pid = stack.info["db_pid"].as_u64().unwrap() as i32;
@@ -606,32 +561,11 @@ async fn killing_mariadb_mid_run_loses_and_duplicates_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn killing_the_function_mid_batch_loses_nothing() {
-    let stack = LocalStack::up(&[
-        "--visibility-timeout",
-        "2",
-        "--function-timeout",
-        "2",
-        "--max-receive-count",
-        "50",
-    ]);
+    let stack = LocalStack::up(RESILIENT);
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = sqs
-        .get_queue_url()
-        .queue_name("customers")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
-    let dlq = sqs
-        .get_queue_url()
-        .queue_name("customers-dlq")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let url = support::queue_url(&sqs, "customers").await;
+    let dlq = support::queue_url(&sqs, "customers-dlq").await;
     let sender = {
         let sqs = sqs.clone();
         let url = url.clone();
@@ -730,14 +664,7 @@ async fn data_persists_across_down_and_up_unless_fresh() {
         .send()
         .await
         .unwrap();
-    let dlq = sqs
-        .get_queue_url()
-        .queue_name("customers-dlq")
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap();
+    let dlq = support::queue_url(&sqs, "customers-dlq").await;
     sqs.send_message()
         .queue_url(&dlq)
         .message_body("kept in the DLQ")
