@@ -5,11 +5,10 @@
 //! written together, so a batch either lands whole or is reported failed whole. Redelivery is
 //! harmless because the write is an upsert; one CustID named twice ends with the later Name.
 
-use crate::schema::{Customer, CustomerId};
+use crate::schema::Customer;
 use crate::store::{CustomerStore, StoreError};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_runtime::LambdaEvent;
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -35,30 +34,23 @@ pub struct Rejection<'a> {
 pub fn ingest_batch(event: &SqsEvent, store: &mut impl CustomerStore) -> BatchReport {
     let records = &event.records;
     let mut failures: Vec<BatchItemFailure> = Vec::new();
-    // The last valid record per CustID wins: SQS order is the order of `records`.
-    let mut latest: HashMap<CustomerId, Customer> = HashMap::with_capacity(records.len());
-    let mut valid_ids: Vec<&str> = Vec::with_capacity(records.len());
+    let mut valid: Vec<Customer> = Vec::with_capacity(records.len());
 
     for record in records {
-        let message_id = record.message_id.as_deref().unwrap_or("");
         match parse_record(record) {
-            Ok(customer) => {
-                latest.insert(customer.id, customer);
-                valid_ids.push(message_id);
-            }
+            Ok(customer) => valid.push(customer),
             Err(reason) => {
+                let message_id = record.message_id.as_deref().unwrap_or("");
                 tracing::warn!(message_id, reason = %reason, "record rejected");
                 failures.push(failure(message_id));
             }
         }
     }
 
-    // Sorted by id, so concurrent batches take row locks in the same order (fewer deadlocks).
-    let mut rows: Vec<Customer> = latest.into_values().collect();
-    rows.sort_unstable_by_key(|c| c.id);
-
+    let valid_records = valid.len();
+    let rows = latest_per_id(valid);
     let written = match store.upsert(&rows) {
-        Ok(()) => valid_ids.len(),
+        Ok(()) => valid_records,
         Err(err) => {
             log_store_error(&err, rows.len());
             // Nothing is reported done: every record comes back, valid and invalid alike.
@@ -79,6 +71,16 @@ pub fn ingest_batch(event: &SqsEvent, store: &mut impl CustomerStore) -> BatchRe
             response
         },
     }
+}
+
+/// One row per CustID, the last valid record in SQS order winning, sorted by id so that
+/// concurrent batches take row locks in the same order (fewer deadlocks).
+fn latest_per_id(mut customers: Vec<Customer>) -> Vec<Customer> {
+    // Reversed, a stable sort puts each id's latest record first, and dedup keeps the first.
+    customers.reverse();
+    customers.sort_by_key(|c| c.id);
+    customers.dedup_by_key(|c| c.id);
+    customers
 }
 
 fn parse_record(record: &SqsMessage) -> Result<Customer, String> {
