@@ -35,6 +35,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
+            cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -140,6 +141,32 @@ set edit:completion:arg-completer[custctl] = {|@words|
         }
         &'custctl;local;help;help'= {
         }
+        &'custctl;invoke'= {
+            cand --body 'A message body, sent byte for byte even when invalid (repeat for more records)'
+            cand --id 'CustID of a record built from --id and --name'
+            cand --name 'Name of the record built from --id and --name'
+            cand --event 'Send this event file as it is instead of building one (`-` reads stdin)'
+            cand --qualifier 'Invoke this version or alias of the function'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --event-only 'Print the event on stdout and invoke nothing'
+            cand --async 'Invoke asynchronously (InvocationType Event): Lambda queues the event and answers 202'
+            cand --no-logs 'Do not ask for or show the function''s log tail'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;completions'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
@@ -178,6 +205,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
         }
         &'custctl;help'= {
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
+            cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -192,6 +220,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;local;down'= {
         }
         &'custctl;help;local;status'= {
+        }
+        &'custctl;help;invoke'= {
         }
         &'custctl;help;completions'= {
         }

@@ -73,6 +73,8 @@ pub enum Command {
     /// Run the whole pipeline on this machine: no Docker, no AWS account.
     #[command(subcommand)]
     Local(LocalCommand),
+    /// Invoke the function once with an SQS event built as the event source mapping builds it.
+    Invoke(InvokeArgs),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -94,6 +96,42 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         super::command().debug_assert();
     }
+}
+
+/// `custctl invoke`: message bodies (or a whole event) in, each record's fate out.
+#[derive(Debug, Args)]
+pub struct InvokeArgs {
+    /// A message body, sent byte for byte even when invalid (repeat for more records).
+    #[arg(long = "body", value_name = "JSON")]
+    pub bodies: Vec<String>,
+
+    /// CustID of a record built from --id and --name.
+    #[arg(long, value_name = "N", requires = "name", allow_negative_numbers = true)]
+    pub id: Option<i64>,
+
+    /// Name of the record built from --id and --name.
+    #[arg(long, value_name = "NAME", requires = "id")]
+    pub name: Option<String>,
+
+    /// Send this event file as it is instead of building one (`-` reads stdin).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["bodies", "id", "name"])]
+    pub event: Option<PathBuf>,
+
+    /// Print the event on stdout and invoke nothing.
+    #[arg(long)]
+    pub event_only: bool,
+
+    /// Invoke asynchronously (InvocationType Event): Lambda queues the event and answers 202.
+    #[arg(long = "async", conflicts_with = "event_only")]
+    pub asynchronous: bool,
+
+    /// Invoke this version or alias of the function.
+    #[arg(long, value_name = "QUALIFIER")]
+    pub qualifier: Option<String>,
+
+    /// Do not ask for or show the function's log tail.
+    #[arg(long)]
+    pub no_logs: bool,
 }
 
 #[derive(Debug, Subcommand)]

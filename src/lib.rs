@@ -4,5 +4,6 @@ pub mod aws;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod invoke_event;
 pub mod local;
 pub mod output;

@@ -1,6 +1,7 @@
 //! One module per verb. `run` dispatches the parsed command line to them.
 
 pub mod completions;
+pub mod invoke;
 pub mod local;
 
 use crate::cli::{Cli, Command};
@@ -15,6 +16,7 @@ pub struct InputError(pub String);
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Local(command) => local::run(&cli.global, command),
+        Command::Invoke(args) => invoke::run(&cli.global, args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }
