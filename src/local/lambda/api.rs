@@ -189,7 +189,9 @@ async fn invoke(
             tokio::spawn(async move {
                 function.invoke(payload).await;
             });
-            (StatusCode::ACCEPTED, [("x-amz-executed-version", "$LATEST")]).into_response()
+            let request_id = crate::local::wire::request_id();
+            (StatusCode::ACCEPTED, [("x-amz-executed-version", "$LATEST"), ("x-amzn-requestid", request_id.as_str())])
+                .into_response()
         }
         "DryRun" => StatusCode::NO_CONTENT.into_response(),
         "" | "RequestResponse" => {
@@ -197,6 +199,9 @@ async fn invoke(
             let mut out = HeaderMap::new();
             out.insert("content-type", HeaderValue::from_static("application/json"));
             out.insert("x-amz-executed-version", HeaderValue::from_static("$LATEST"));
+            if let Ok(id) = HeaderValue::from_str(&record.request_id) {
+                out.insert("x-amzn-requestid", id);
+            }
             if header("x-amz-log-type") == "Tail" {
                 let tail = log_tail(&record.log_lines);
                 if let Ok(v) = HeaderValue::from_str(&base64::engine::general_purpose::STANDARD.encode(tail)) {

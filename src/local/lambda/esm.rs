@@ -12,8 +12,9 @@
 
 use super::instance::InvocationResult;
 use super::LambdaFunction;
+use crate::invoke_event::{read_batch_response, BatchVerdict};
 use crate::local::wire::{AwsError, ServiceFuture};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -269,7 +270,7 @@ impl EventSourceMapping {
             function_error,
         });
         for message in batch {
-            match verdict.failure_reason(&message.message_id) {
+            match failure_reason(&verdict, &message.message_id) {
                 None => {
                     if self.queues.delete(&self.queue_name, &message.receipt_handle).is_ok() {
                         let _ = self.events.send(MappingEvent::Deleted {
@@ -312,67 +313,29 @@ async fn poll_loop(mapping: std::sync::Weak<EventSourceMapping>, index: usize) {
     }
 }
 
-/// Which records of a batch failed, and why.
-enum BatchVerdict {
-    AllSucceeded,
-    AllFailed(String),
-    SomeFailed(HashSet<String>),
-}
-
-impl BatchVerdict {
-    fn failure_reason(&self, message_id: &str) -> Option<String> {
-        match self {
-            BatchVerdict::AllSucceeded => None,
-            BatchVerdict::AllFailed(reason) => Some(reason.clone()),
-            BatchVerdict::SomeFailed(ids) => ids
-                .contains(message_id)
-                .then(|| "reported in batchItemFailures".to_string()),
-        }
+/// Why a record of `verdict` comes back, or `None` when it is deleted.
+fn failure_reason(verdict: &BatchVerdict, message_id: &str) -> Option<String> {
+    match verdict {
+        BatchVerdict::AllSucceeded => None,
+        BatchVerdict::WholeBatchFailed(reason) => Some(reason.clone()),
+        BatchVerdict::SomeFailed(ids) => ids
+            .contains(message_id)
+            .then(|| "reported in batchItemFailures".to_string()),
     }
 }
 
-/// Reads the function's answer as the event source mapping does.
+/// Reads the function's answer as the event source mapping does (the same reading that
+/// `custctl invoke` applies, so both agree on what would be retried).
 fn batch_verdict(result: &InvocationResult, batch: &[QueueMessage], report_failures: bool) -> BatchVerdict {
-    let body = match result {
+    match result {
         InvocationResult::FunctionError { error_type, .. } => {
-            return BatchVerdict::AllFailed(format!("function error {error_type}"))
+            BatchVerdict::WholeBatchFailed(format!("function error {error_type}"))
         }
-        InvocationResult::Response(body) => body,
-    };
-    if !report_failures {
-        return BatchVerdict::AllSucceeded;
-    }
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim();
-    // An empty answer, null, or an object without failures: the whole batch succeeded.
-    if trimmed.is_empty() || trimmed == "null" {
-        return BatchVerdict::AllSucceeded;
-    }
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(trimmed) else {
-        return BatchVerdict::AllFailed("the response is not valid JSON".into());
-    };
-    let failures = match doc.get("batchItemFailures") {
-        None | Some(serde_json::Value::Null) => return BatchVerdict::AllSucceeded,
-        Some(serde_json::Value::Array(items)) => items,
-        Some(_) => return BatchVerdict::AllFailed("batchItemFailures is not a list".into()),
-    };
-    let in_batch: HashSet<&str> = batch.iter().map(|m| m.message_id.as_str()).collect();
-    let mut failed = HashSet::new();
-    for item in failures {
-        match item.get("itemIdentifier").and_then(|v| v.as_str()) {
-            Some(id) if in_batch.contains(id) => {
-                failed.insert(id.to_string());
-            }
-            Some("") | None => return BatchVerdict::AllFailed("an itemIdentifier is empty or missing".into()),
-            Some(other) => {
-                return BatchVerdict::AllFailed(format!("itemIdentifier {other} is not in the batch"));
-            }
+        InvocationResult::Response(_) if !report_failures => BatchVerdict::AllSucceeded,
+        InvocationResult::Response(body) => {
+            let ids: Vec<&str> = batch.iter().map(|m| m.message_id.as_str()).collect();
+            read_batch_response(body, &ids)
         }
-    }
-    if failed.is_empty() {
-        BatchVerdict::AllSucceeded
-    } else {
-        BatchVerdict::SomeFailed(failed)
     }
 }
 
@@ -398,7 +361,7 @@ mod tests {
     fn verdict(body: &str) -> Vec<Option<String>> {
         let batch = [message("a"), message("b")];
         let v = batch_verdict(&InvocationResult::Response(body.to_string().into()), &batch, true);
-        batch.iter().map(|m| v.failure_reason(&m.message_id)).collect()
+        batch.iter().map(|m| failure_reason(&v, &m.message_id)).collect()
     }
 
     #[test]
@@ -434,7 +397,7 @@ mod tests {
             error_type: "Sandbox.Timedout".into(),
             error_message: "x".into(),
         };
-        assert!(batch_verdict(&result, &batch, true).failure_reason("a").is_some());
+        assert!(failure_reason(&batch_verdict(&result, &batch, true), "a").is_some());
     }
 
     #[test]
