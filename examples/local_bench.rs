@@ -78,14 +78,7 @@ async fn main() {
         serde_json::from_str(&std::fs::read_to_string(state_dir.path().join("stack.json")).unwrap()).unwrap();
     let endpoint = info["endpoint"].as_str().unwrap().to_string();
 
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(&endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "test", "test", None, None, "bench",
-        ))
-        .load()
-        .await;
+    let config = custctl::aws::local_sdk_config(&endpoint, "us-east-1").await;
     let sqs = aws_sdk_sqs::Client::new(&config);
     let url = sqs
         .get_queue_url()

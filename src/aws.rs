@@ -28,20 +28,7 @@ pub async fn sdk_config(settings: &Settings) -> SdkConfig {
             }
             loader.load().await
         }
-        Target::Local(info) => {
-            loader
-                .endpoint_url(&info.endpoint)
-                .region(Region::new(info.region.clone()))
-                .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-                    "test",
-                    "test",
-                    None,
-                    None,
-                    "custctl-local",
-                ))
-                .load()
-                .await
-        }
+        Target::Local(info) => local_sdk_config(&info.endpoint, &info.region).await,
     }
 }
 
@@ -54,4 +41,22 @@ pub fn require_region(config: &SdkConfig) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// The configuration for a local stack's endpoint: its region and the fake keys it accepts.
+/// Tests and benchmarks use it too, so that they reach the stack exactly as custctl does.
+pub async fn local_sdk_config(endpoint: &str, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .endpoint_url(endpoint)
+        .region(Region::new(region.to_string()))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "test",
+            "test",
+            None,
+            None,
+            "custctl-local",
+        ))
+        .load()
+        .await
 }

@@ -9,6 +9,16 @@ use mysql::prelude::Queryable;
 use std::time::{Duration, Instant};
 use support::LocalStack;
 
+/// The decoded `X-Amz-Log-Result` of an invocation.
+fn log_tail(out: &aws_sdk_lambda::operation::invoke::InvokeOutput) -> String {
+    String::from_utf8(
+        base64::engine::general_purpose::STANDARD
+            .decode(out.log_result().unwrap())
+            .unwrap(),
+    )
+    .unwrap()
+}
+
 fn stack_json(stack: &LocalStack) -> serde_json::Value {
     let out = stack
         .custctl()
@@ -214,12 +224,7 @@ async fn invoke_with_a_hand_built_event_returns_the_batch_response_and_the_log_t
         response,
         serde_json::json!({"batchItemFailures": [{"itemIdentifier": "bad"}]})
     );
-    let tail = String::from_utf8(
-        base64::engine::general_purpose::STANDARD
-            .decode(out.log_result().unwrap())
-            .unwrap(),
-    )
-    .unwrap();
+    let tail = log_tail(&out);
     assert!(tail.contains("START RequestId: "), "{tail}");
     assert!(tail.contains(r#""message_id":"bad""#), "{tail}");
     assert!(tail.contains("END RequestId: "), "{tail}");
@@ -623,12 +628,7 @@ async fn a_function_past_its_timeout_is_stopped_and_the_next_invocation_is_a_col
     assert_eq!(out.function_error(), Some("Unhandled"));
     let payload = String::from_utf8_lossy(out.payload().unwrap().as_ref()).into_owned();
     assert!(payload.contains("Task timed out after 1.00 seconds"), "{payload}");
-    let tail = String::from_utf8(
-        base64::engine::general_purpose::STANDARD
-            .decode(out.log_result().unwrap())
-            .unwrap(),
-    )
-    .unwrap();
+    let tail = log_tail(&out);
     assert!(tail.contains("Status: timeout"), "{tail}");
 
     let out = lambda
@@ -640,12 +640,7 @@ async fn a_function_past_its_timeout_is_stopped_and_the_next_invocation_is_a_col
         .await
         .unwrap();
     assert_eq!(out.function_error(), None);
-    let tail = String::from_utf8(
-        base64::engine::general_purpose::STANDARD
-            .decode(out.log_result().unwrap())
-            .unwrap(),
-    )
-    .unwrap();
+    let tail = log_tail(&out);
     assert!(tail.contains("Init Duration: "), "a new process was started: {tail}");
     assert_eq!(stack.rows().len(), 2);
 }

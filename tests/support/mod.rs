@@ -357,14 +357,7 @@ pub fn pids_running(path: &Path) -> Vec<u32> {
 
 /// AWS SDK configuration for a local endpoint.
 pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("us-east-1"))
-        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "test", "test", None, None, "test",
-        ))
-        .load()
-        .await
+    custctl::aws::local_sdk_config(endpoint, "us-east-1").await
 }
 
 /// The URL of queue `name`.
