@@ -6,3 +6,5 @@ pub mod commands;
 pub mod config;
 pub mod local;
 pub mod output;
+pub mod progress;
+pub mod source;
