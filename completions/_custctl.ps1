@@ -37,11 +37,47 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send Customer messages to the queue, each checked against the schema first')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'custctl;send' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'CustID of one customer (with --name)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of that customer (with --id)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'A message body, sent exactly as given (repeat for more)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'N synthetic customers with varied names from many languages')
+            [CompletionResult]::new('--start-id', '--start-id', [CompletionResultType]::ParameterName, 'CustID of the first generated customer')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generated names: the same seed gives the same customers')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip the first N messages of the source (to resume an interrupted send)')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'Batches of up to 10 messages in flight at once (FIFO queues: 1, to keep order)')
+            [CompletionResult]::new('--group-id', '--group-id', [CompletionResultType]::ParameterName, 'MessageGroupId of every message (required for FIFO queues)')
+            [CompletionResult]::new('--dedup-id', '--dedup-id', [CompletionResultType]::ParameterName, 'MessageDeduplicationId (FIFO): `auto` hashes each message''s location and body, so a re-run within 5 minutes is dropped by SQS; any other value is a fixed id for a single message')
+            [CompletionResult]::new('--delay-seconds', '--delay-seconds', [CompletionResultType]::ParameterName, 'Seconds before the messages become visible (standard queues only; 0 to 900)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check every message and report what would be sent; send nothing (needs no AWS access)')
+            [CompletionResult]::new('--skip-invalid', '--skip-invalid', [CompletionResultType]::ParameterName, 'Send the valid messages and report the invalid ones (default: an invalid message stops the run before anything is sent)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'custctl;local' {
@@ -220,11 +256,15 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help' {
+            [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send Customer messages to the queue, each checked against the schema first')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'custctl;help;send' {
             break
         }
         'custctl;help;local' {

@@ -34,11 +34,46 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand send 'Send Customer messages to the queue, each checked against the schema first'
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
             cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;send'= {
+            cand --id 'CustID of one customer (with --name)'
+            cand --name 'Name of that customer (with --id)'
+            cand --body 'A message body, sent exactly as given (repeat for more)'
+            cand -f 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)'
+            cand --file 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)'
+            cand --format 'The file''s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]'
+            cand --generate 'N synthetic customers with varied names from many languages'
+            cand --start-id 'CustID of the first generated customer'
+            cand --seed 'Seed of the generated names: the same seed gives the same customers'
+            cand --skip 'Skip the first N messages of the source (to resume an interrupted send)'
+            cand --concurrency 'Batches of up to 10 messages in flight at once (FIFO queues: 1, to keep order)'
+            cand --group-id 'MessageGroupId of every message (required for FIFO queues)'
+            cand --dedup-id 'MessageDeduplicationId (FIFO): `auto` hashes each message''s location and body, so a re-run within 5 minutes is dropped by SQS; any other value is a fixed id for a single message'
+            cand --delay-seconds 'Seconds before the messages become visible (standard queues only; 0 to 900)'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --dry-run 'Check every message and report what would be sent; send nothing (needs no AWS access)'
+            cand --skip-invalid 'Send the valid messages and report the invalid ones (default: an invalid message stops the run before anything is sent)'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'custctl;local'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
@@ -204,11 +239,14 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand --version 'Print version'
         }
         &'custctl;help'= {
+            cand send 'Send Customer messages to the queue, each checked against the schema first'
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
             cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;help;send'= {
         }
         &'custctl;help;local'= {
             cand up 'Start the local stack (foreground until Ctrl-C, or --detach)'

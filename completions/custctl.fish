@@ -38,11 +38,43 @@ complete -c custctl -n "__fish_custctl_needs_command" -l local -d 'Talk to the l
 complete -c custctl -n "__fish_custctl_needs_command" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_needs_command" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_needs_command" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print custctl\'s man page (roff)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l id -d 'CustID of one customer (with --name)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l name -d 'Name of that customer (with --id)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l body -d 'A message body, sent exactly as given (repeat for more)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -s f -l file -d 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l format -d 'The file\'s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]' -r -f -a "ndjson\t''
+json\t''
+csv\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l generate -d 'N synthetic customers with varied names from many languages' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l start-id -d 'CustID of the first generated customer' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l seed -d 'Seed of the generated names: the same seed gives the same customers' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l skip -d 'Skip the first N messages of the source (to resume an interrupted send)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l concurrency -d 'Batches of up to 10 messages in flight at once (FIFO queues: 1, to keep order)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l group-id -d 'MessageGroupId of every message (required for FIFO queues)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l dedup-id -d 'MessageDeduplicationId (FIFO): `auto` hashes each message\'s location and body, so a re-run within 5 minutes is dropped by SQS; any other value is a fixed id for a single message' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l delay-seconds -d 'Seconds before the messages become visible (standard queues only; 0 to 900)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l dry-run -d 'Check every message and report what would be sent; send nothing (needs no AWS access)'
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l skip-invalid -d 'Send the valid messages and report the invalid ones (default: an invalid message stops the run before anything is sent)'
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand send" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand send" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand send" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -167,11 +199,12 @@ complete -c custctl -n "__fish_custctl_using_subcommand man" -l local -d 'Talk t
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local invoke completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local invoke completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local invoke completions man help" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local invoke completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from local invoke completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'

@@ -1,6 +1,7 @@
 //! The command line, as clap sees it: the only module that knows about clap. Each verb's
 //! arguments become a plain settings struct before any work starts.
 
+use crate::source::{FileFormat, SourceSpec};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -70,6 +71,8 @@ pub enum OutputFormat {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Send Customer messages to the queue, each checked against the schema first.
+    Send(SendArgs),
     /// Run the whole pipeline on this machine: no Docker, no AWS account.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -83,6 +86,121 @@ pub enum Command {
     },
     /// Print custctl's man page (roff).
     Man,
+}
+
+/// Where the messages come from: exactly one of --id/--name, --body, --file, --generate.
+/// (`send` and `invoke` share it.)
+#[derive(Debug, Args)]
+#[group(skip)]
+#[command(next_help_heading = "Message source")]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["id", "body", "file", "generate"])))]
+pub struct SourceArgs {
+    /// CustID of one customer (with --name).
+    #[arg(long, requires = "name", allow_negative_numbers = true, value_name = "CUSTID")]
+    pub id: Option<i64>,
+
+    /// Name of that customer (with --id).
+    #[arg(long, requires = "id")]
+    pub name: Option<String>,
+
+    /// A message body, sent exactly as given (repeat for more).
+    #[arg(long, value_name = "JSON")]
+    pub body: Vec<String>,
+
+    /// A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin).
+    #[arg(long, short, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// The file's format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin].
+    #[arg(long, value_enum, requires = "file")]
+    pub format: Option<FileFormatArg>,
+
+    /// N synthetic customers with varied names from many languages.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub generate: Option<u64>,
+
+    /// CustID of the first generated customer.
+    #[arg(
+        long,
+        default_value_t = 1,
+        requires = "generate",
+        allow_negative_numbers = true,
+        value_name = "K"
+    )]
+    pub start_id: i64,
+
+    /// Seed of the generated names: the same seed gives the same customers.
+    #[arg(long, default_value_t = 1, requires = "generate", value_name = "S")]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormatArg {
+    Ndjson,
+    Json,
+    Csv,
+}
+
+impl SourceArgs {
+    /// The source as the domain code sees it.
+    pub fn spec(&self) -> SourceSpec {
+        if let (Some(id), Some(name)) = (self.id, &self.name) {
+            return SourceSpec::Customer { id, name: name.clone() };
+        }
+        if !self.body.is_empty() {
+            return SourceSpec::Bodies(self.body.clone());
+        }
+        if let Some(count) = self.generate {
+            return SourceSpec::Generate {
+                count,
+                start_id: self.start_id,
+                seed: self.seed,
+            };
+        }
+        SourceSpec::File {
+            // clap's group makes one source required, so this is --file.
+            path: self.file.clone().unwrap_or_else(|| PathBuf::from("-")),
+            format: self.format.map(|format| match format {
+                FileFormatArg::Ndjson => FileFormat::Ndjson,
+                FileFormatArg::Json => FileFormat::Json,
+                FileFormatArg::Csv => FileFormat::Csv,
+            }),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Check every message and report what would be sent; send nothing (needs no AWS access).
+    #[arg(long, help_heading = "Sending")]
+    pub dry_run: bool,
+
+    /// Send the valid messages and report the invalid ones (default: an invalid message stops the run before anything is sent).
+    #[arg(long, help_heading = "Sending")]
+    pub skip_invalid: bool,
+
+    /// Skip the first N messages of the source (to resume an interrupted send).
+    #[arg(long, default_value_t = 0, value_name = "N", help_heading = "Sending")]
+    pub skip: u64,
+
+    /// Batches of up to 10 messages in flight at once (FIFO queues: 1, to keep order).
+    #[arg(long, default_value_t = 8, value_name = "N", help_heading = "Sending", value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub concurrency: u32,
+
+    /// MessageGroupId of every message (required for FIFO queues).
+    #[arg(long, value_name = "ID", help_heading = "Sending")]
+    pub group_id: Option<String>,
+
+    /// MessageDeduplicationId (FIFO): `auto` hashes each message's location and body, so a re-run within 5 minutes is dropped by SQS; any other value is a fixed id for a single message.
+    #[arg(long, value_name = "auto|ID", help_heading = "Sending")]
+    pub dedup_id: Option<String>,
+
+    /// Seconds before the messages become visible (standard queues only; 0 to 900).
+    #[arg(long, value_name = "SECONDS", help_heading = "Sending", value_parser = clap::value_parser!(u32).range(0..=900))]
+    pub delay_seconds: Option<u32>,
 }
 
 /// The clap command, for completions and the man page.

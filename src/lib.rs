@@ -7,3 +7,5 @@ pub mod config;
 pub mod invoke_event;
 pub mod local;
 pub mod output;
+pub mod progress;
+pub mod source;

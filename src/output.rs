@@ -10,6 +10,11 @@ use std::io::Write;
 pub trait Render: Serialize {
     /// The header and the rows of the table form.
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>);
+
+    /// A result small enough to read as one line (a message id) prints that instead of a table.
+    fn line(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Prints `result` on stdout in `format`.
@@ -21,6 +26,9 @@ pub fn print<R: Render>(format: OutputFormat, result: &R) -> std::io::Result<()>
             writeln!(out)
         }
         OutputFormat::Table => {
+            if let Some(line) = result.line() {
+                return writeln!(out, "{line}");
+            }
             let (header, rows) = result.rows();
             writeln!(out, "{}", table(header, rows))
         }

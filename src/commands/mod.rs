@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod invoke;
 pub mod local;
+pub mod send;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -15,6 +16,7 @@ pub struct InputError(pub String);
 /// Runs the command; the exit code for success or a reported partial failure.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Send(args) => send::run(&cli.global, &args),
         Command::Local(command) => local::run(&cli.global, command),
         Command::Invoke(args) => invoke::run(&cli.global, args),
         Command::Completions { shell } => completions::completions(shell),
