@@ -4,6 +4,8 @@
 use crate::config::{Settings, Target};
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// Loads the configuration for `settings.target`: aws-config's default chain (environment,
 /// profiles, SSO, `AWS_ENDPOINT_URL`) for AWS, or the local stack's endpoint and fake keys.
@@ -59,4 +61,45 @@ pub async fn local_sdk_config(endpoint: &str, region: &str) -> SdkConfig {
         ))
         .load()
         .await
+}
+
+/// One readable line for a failed AWS call: `Code: message` when AWS answered, else the chain
+/// of causes (each by its message, never a debug dump), with what to do when the cause is the
+/// usual one: no credentials.
+pub fn describe_sdk_error<E, R>(err: &SdkError<E, R>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    if let (Some(code), message) = (err.code(), err.message()) {
+        return match message {
+            Some(message) => format!("{code}: {message}"),
+            None => code.to_string(),
+        };
+    }
+    let mut causes = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !causes.iter().any(|seen| seen.contains(&text)) {
+            causes.push(text);
+        }
+        source = cause.source();
+    }
+    // The credential chain lists its attempts one per line; errors here are one line.
+    let chain = causes
+        .join(": ")
+        .lines()
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("; ")
+        .replace(":;", ":");
+    if chain.contains("loading credentials") || chain.contains("no credentials") {
+        format!(
+            "no AWS credentials found ({chain}); set AWS_PROFILE or --profile, AWS_ACCESS_KEY_ID and \
+             AWS_SECRET_ACCESS_KEY, run `aws sso login`, or use --local"
+        )
+    } else {
+        chain
+    }
 }

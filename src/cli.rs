@@ -219,20 +219,12 @@ mod tests {
 /// `custctl invoke`: message bodies (or a whole event) in, each record's fate out.
 #[derive(Debug, Args)]
 pub struct InvokeArgs {
-    /// A message body, sent byte for byte even when invalid (repeat for more records).
-    #[arg(long = "body", value_name = "JSON")]
-    pub bodies: Vec<String>,
-
-    /// CustID of a record built from --id and --name.
-    #[arg(long, value_name = "N", requires = "name", allow_negative_numbers = true)]
-    pub id: Option<i64>,
-
-    /// Name of the record built from --id and --name.
-    #[arg(long, value_name = "NAME", requires = "id")]
-    pub name: Option<String>,
+    /// The records' bodies, sent byte for byte even when invalid: the same sources as `send`.
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     /// Send this event file as it is instead of building one (`-` reads stdin).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["bodies", "id", "name"])]
+    #[arg(long, value_name = "FILE", group = "source")]
     pub event: Option<PathBuf>,
 
     /// Print the event on stdout and invoke nothing.

@@ -79,21 +79,20 @@ fn invoke_against_a_default_stack() {
 }
 
 fn each_records_fate_is_mapped_back_to_its_input(stack: &LocalStack) {
-    let out = invoke(
-        stack,
-        &[
-            "--body",
-            r#"{"CustID": 1, "Name": "Ann"}"#,
-            "--body",
-            r#"{"CustID": "404", "Name": "Bo"}"#,
-            "--body",
-            "not json",
-            "--id",
-            "5",
-            "--name",
-            "Eve O'Neil",
-        ],
-    );
+    // The same sources as `send`: here an NDJSON file, a valid and an invalid line each.
+    let file = stack.state_dir().join("mixed.ndjson");
+    std::fs::write(
+        &file,
+        concat!(
+            "{\"CustID\": 1, \"Name\": \"Ann\"}\n",
+            "{\"CustID\": \"404\", \"Name\": \"Bo\"}\n",
+            "not json\n",
+            "{\"CustID\": 5, \"Name\": \"Eve O'Neil\"}\n",
+        ),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let out = invoke(stack, &["--file", file]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -121,11 +120,16 @@ fn each_records_fate_is_mapped_back_to_its_input(stack: &LocalStack) {
     );
     let err = stderr(&out);
     assert!(
-        err.contains(r#"warning: --body #2: CustID: expected an integer, got the string "404""#),
+        err.contains(&format!(
+            r#"warning: {file}:2: CustID: expected an integer, got the string "404""#
+        )),
         "{err}"
     );
-    assert!(err.contains("warning: --body #3: not valid JSON"), "{err}");
-    assert!(!err.contains("--body #1") && !err.contains("--id/--name"), "{err}");
+    assert!(err.contains(&format!("warning: {file}:3: not valid JSON")), "{err}");
+    assert!(
+        !err.contains(&format!("{file}:1")) && !err.contains(&format!("{file}:4")),
+        "{err}"
+    );
     assert!(
         err.contains("START RequestId: ") && err.contains("REPORT RequestId: "),
         "{err}"
@@ -182,9 +186,31 @@ fn each_records_fate_is_mapped_back_to_its_input(stack: &LocalStack) {
     assert!(report["log_tail"].as_str().unwrap().contains("REPORT RequestId: "));
     assert_eq!(stack.rows().iter().map(|r| r.0).collect::<Vec<_>>(), [1, 2, 4, 5]);
 
+    // Generated customers, one record each; more than a mapping ever sends is refused.
+    let out = invoke(
+        stack,
+        &["--output", "json", "--no-logs", "--generate", "25", "--start-id", "100"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let records = report["records"].as_array().unwrap();
+    assert_eq!(records.len(), 25);
+    assert!(records.iter().all(|r| r["status"] == "ok"), "{report}");
+    let ids: Vec<i32> = stack.rows().iter().map(|r| r.0).filter(|id| *id >= 100).collect();
+    assert_eq!(ids, (100..125).collect::<Vec<_>>());
+
+    let out = invoke(stack, &["--generate", "10001"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("more than 10000 messages"), "{}", stderr(&out));
+
     let out = invoke(stack, &[]);
     assert_eq!(out.status.code(), Some(2), "nothing to send is bad usage");
     assert!(stderr(&out).contains("--body"));
+    let empty = stack.state_dir().join("empty.ndjson");
+    std::fs::write(&empty, "\n").unwrap();
+    let out = invoke(stack, &["--file", empty.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no messages"), "{}", stderr(&out));
 }
 
 fn the_event_only_event_is_a_real_sqs_event_the_function_accepts(stack: &LocalStack) {

@@ -13,6 +13,7 @@ use crate::invoke_event::{
     QueueOrigin, RecordInput, SentRecord,
 };
 use crate::output;
+use crate::source::{Invalid, Source, SourceSpec};
 use anyhow::{anyhow, Context, Result};
 use aws_config::retry::RetryConfig;
 use aws_config::SdkConfig;
@@ -21,7 +22,6 @@ use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_lambda::operation::RequestId;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{InvocationType, LogType};
-use aws_smithy_types::error::display::DisplayErrorContext;
 use base64::Engine;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -31,6 +31,10 @@ use std::time::Duration;
 /// How long `--event-only` and invoke wait to learn the queue's ARN before building one: the
 /// event must not depend on a network or credentials being there.
 const ARN_LOOKUP_LIMIT: Duration = Duration::from_secs(3);
+
+/// The largest batch an SQS event source mapping sends (a standard queue with a batching
+/// window), so the largest event invoke builds.
+const MAX_RECORDS: usize = 10_000;
 
 /// What `custctl invoke` was asked to do, without clap.
 #[derive(Debug, Clone)]
@@ -45,29 +49,17 @@ pub struct InvokeOptions {
 /// Where the event comes from.
 #[derive(Debug, Clone)]
 pub enum EventInput {
-    /// Built from message bodies, as the event source mapping builds it.
-    Records(RecordSources),
+    /// Built from messages (the sources `send` reads), as the event source mapping builds it.
+    Records(SourceSpec),
     /// A whole event, sent byte for byte (`-` is stdin).
     EventFile(PathBuf),
-}
-
-/// The message bodies given on the command line.
-#[derive(Debug, Clone, Default)]
-pub struct RecordSources {
-    /// `--body`, each one record.
-    pub bodies: Vec<String>,
-    /// `--id N --name S`: one record.
-    pub id_and_name: Option<(i64, String)>,
 }
 
 impl From<InvokeArgs> for InvokeOptions {
     fn from(args: InvokeArgs) -> Self {
         let input = match args.event {
             Some(path) => EventInput::EventFile(path),
-            None => EventInput::Records(RecordSources {
-                bodies: args.bodies,
-                id_and_name: args.id.zip(args.name),
-            }),
+            None => EventInput::Records(args.source.spec()),
         };
         InvokeOptions {
             input,
@@ -87,22 +79,27 @@ pub fn run(global: &GlobalArgs, args: InvokeArgs) -> Result<ExitCode> {
 }
 
 /// Every message body to put in the event, with where it came from: the one place where
-/// record sources are read.
-pub fn record_bodies(sources: &RecordSources) -> Result<Vec<RecordInput>> {
-    let mut inputs: Vec<RecordInput> = sources
-        .bodies
-        .iter()
-        .enumerate()
-        .map(|(index, body)| RecordInput {
-            location: format!("--body #{}", index + 1),
-            body: body.clone(),
-        })
-        .collect();
-    if let Some((id, name)) = &sources.id_and_name {
-        // Built with serde_json rather than `Customer`, so that an out-of-range id is sent too.
+/// record sources are read. Bodies the schema rejects are kept (invoke probes the function's
+/// checks); only what cannot be put in an event at all is an input error.
+pub fn record_bodies(spec: SourceSpec) -> Result<Vec<RecordInput>> {
+    let mut source = Source::open(spec).map_err(InputError::from)?;
+    let mut inputs = Vec::new();
+    for message in source.messages().map_err(InputError::from)? {
+        let message = message.map_err(InputError::from)?;
+        if let Err(reason @ (Invalid::NotUtf8 | Invalid::LineTooLong)) = &message.verdict {
+            return Err(InputError(format!("{}: {reason}: it cannot be a record's body", message.location)).into());
+        }
+        if inputs.len() == MAX_RECORDS {
+            return Err(InputError(format!(
+                "{}: more than {MAX_RECORDS} messages; an event source mapping never sends a larger batch \
+                 (use --generate N or a shorter file, or `custctl send` to go through the queue)",
+                source.name()
+            ))
+            .into());
+        }
         inputs.push(RecordInput {
-            location: "--id/--name".into(),
-            body: serde_json::json!({"CustID": id, "Name": name}).to_string(),
+            location: message.location.to_string(),
+            body: message.body,
         });
     }
     Ok(inputs)
@@ -227,7 +224,8 @@ fn report_answer(
                     eprintln!();
                 }
             }
-            println!("response: {}", String::from_utf8_lossy(&payload));
+            // writeln!, not println!: a closed stdout is an error to return, not a panic.
+            writeln!(std::io::stdout(), "response: {}", String::from_utf8_lossy(&payload))?;
             if !report.records.is_empty() {
                 output::print(OutputFormat::Table, &report)?;
             }
@@ -242,14 +240,9 @@ fn report_answer(
 
 async fn prepare_event(settings: &Settings, config: &SdkConfig, input: &EventInput) -> Result<PreparedEvent> {
     match input {
-        EventInput::Records(sources) => {
-            let inputs = record_bodies(sources)?;
-            if inputs.is_empty() {
-                return Err(InputError(
-                    "nothing to invoke with: give --body JSON, --id N --name S, or --event FILE".into(),
-                )
-                .into());
-            }
+        EventInput::Records(spec) => {
+            // Never empty: a source without messages is an input error.
+            let inputs = record_bodies(spec.clone())?;
             let origin = queue_origin(settings, config).await;
             let now_ms = chrono::Utc::now().timestamp_millis();
             let event = build_event(&inputs, &origin, now_ms);
@@ -328,7 +321,7 @@ async fn queue_arn(config: &SdkConfig, queue: &str) -> Result<String> {
             .queue_name(queue)
             .send()
             .await
-            .map_err(|e| anyhow!("GetQueueUrl: {}", DisplayErrorContext(&e)))?
+            .map_err(|e| anyhow!("GetQueueUrl: {}", aws::describe_sdk_error(&e)))?
             .queue_url
             .context("GetQueueUrl answered without a QueueUrl")?
     };
@@ -338,7 +331,7 @@ async fn queue_arn(config: &SdkConfig, queue: &str) -> Result<String> {
         .attribute_names(QueueAttributeName::QueueArn)
         .send()
         .await
-        .map_err(|e| anyhow!("GetQueueAttributes: {}", DisplayErrorContext(&e)))?;
+        .map_err(|e| anyhow!("GetQueueAttributes: {}", aws::describe_sdk_error(&e)))?;
     answer
         .attributes()
         .and_then(|a| a.get(&QueueAttributeName::QueueArn))
@@ -359,7 +352,7 @@ where
 {
     let function = &settings.function;
     let Some(not_found) = err.as_service_error().filter(|e| e.is_resource_not_found_exception()) else {
-        return anyhow!("invoking {function}: {}", DisplayErrorContext(&err));
+        return anyhow!("invoking {function}: {}", aws::describe_sdk_error(&err));
     };
     let flag = match &options.qualifier {
         Some(qualifier) => format!("--function {function} --qualifier {qualifier}"),
@@ -384,7 +377,7 @@ async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> 
     let mut pages = lambda.list_functions().into_paginator().items().send();
     let mut names = Vec::new();
     while let Some(function) = pages.next().await {
-        let function = function.map_err(|e| anyhow!("ListFunctions: {}", DisplayErrorContext(&e)))?;
+        let function = function.map_err(|e| anyhow!("ListFunctions: {}", aws::describe_sdk_error(&e)))?;
         names.extend(function.function_name);
     }
     Ok(names)

@@ -13,6 +13,13 @@ use std::process::ExitCode;
 #[error("{0}")]
 pub struct InputError(pub String);
 
+impl From<crate::source::SourceError> for InputError {
+    /// A source that cannot be read (missing file, unknown format, no messages) is bad input.
+    fn from(err: crate::source::SourceError) -> Self {
+        InputError(err.to_string())
+    }
+}
+
 /// Runs the command; the exit code for success or a reported partial failure.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

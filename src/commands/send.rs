@@ -17,7 +17,7 @@ use crate::output::{self, Render};
 use crate::progress::Progress;
 use crate::source::{Location, Message, Messages, Source, SourceError, SourceSpec};
 use anyhow::{Context, Result};
-use aws_sdk_sqs::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 use aws_smithy_runtime_api::http::Response as HttpResponse;
 use serde::Serialize;
@@ -232,7 +232,7 @@ fn check_flags(queue: &QueueTarget, options: &SendOptions) -> Result<(), InputEr
 }
 
 fn input_error(err: SourceError) -> anyhow::Error {
-    InputError(err.to_string()).into()
+    InputError::from(err).into()
 }
 
 fn plural(n: u64) -> &'static str {
@@ -600,7 +600,7 @@ async fn send_batch(request: Arc<BatchRequest>, batch: Batch) -> BatchOutcome {
             Err(err) => {
                 let retryable = is_retryable(&err);
                 if !retryable || last {
-                    let reason = describe_error(&err);
+                    let reason = aws::describe_sdk_error(&err);
                     for &index in &pending {
                         outcome.failures.push(&batch.entries[index].location, reason.clone());
                     }
@@ -657,18 +657,6 @@ fn http_status<E>(err: &SdkError<E, HttpResponse>) -> Option<u16> {
     match err {
         SdkError::ServiceError(context) => Some(context.raw().status().as_u16()),
         _ => None,
-    }
-}
-
-/// "Code: message" for an AWS error, else the whole chain of causes.
-fn describe_error<E>(err: &SdkError<E, HttpResponse>) -> String
-where
-    E: ProvideErrorMetadata + std::error::Error + 'static,
-{
-    match (err.code(), err.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_string(),
-        _ => DisplayErrorContext(err).to_string(),
     }
 }
 
@@ -903,7 +891,7 @@ async fn queue_url(client: &aws_sdk_sqs::Client, name: &str) -> Result<String> {
             if !missing {
                 return Err(anyhow::anyhow!(
                     "looking up queue {name} (see --queue): {}",
-                    describe_error(&err)
+                    aws::describe_sdk_error(&err)
                 ));
             }
             let similar = similar_queues(client, name).await;

@@ -215,6 +215,8 @@ pub fn custctl() -> std::process::Command {
         }
     }
     command.env("HOME", scratch_root());
+    // Without credentials the SDK would ask the EC2 metadata service, off loopback.
+    command.env("AWS_EC2_METADATA_DISABLED", "true");
     command
 }
 
