@@ -112,6 +112,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--function-timeout', '--function-timeout', [CompletionResultType]::ParameterName, 'The function''s timeout')
             [CompletionResult]::new('--visibility-timeout', '--visibility-timeout', [CompletionResultType]::ParameterName, 'The queue''s visibility timeout (at least the function timeout, as AWS requires)')
             [CompletionResult]::new('--max-receive-count', '--max-receive-count', [CompletionResultType]::ParameterName, 'Receives before a message moves to the dead-letter queue')
+            [CompletionResult]::new('--live-tail-session-limit', '--live-tail-session-limit', [CompletionResultType]::ParameterName, 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client''s reconnects)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
@@ -191,9 +192,15 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;invoke' {
-            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'A message body, sent byte for byte even when invalid (repeat for more records)')
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'CustID of a record built from --id and --name')
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the record built from --id and --name')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'CustID of one customer (with --name)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of that customer (with --id)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'A message body, sent exactly as given (repeat for more)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'N synthetic customers with varied names from many languages')
+            [CompletionResult]::new('--start-id', '--start-id', [CompletionResultType]::ParameterName, 'CustID of the first generated customer')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generated names: the same seed gives the same customers')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Send this event file as it is instead of building one (`-` reads stdin)')
             [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Invoke this version or alias of the function')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')

@@ -332,21 +332,45 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__invoke)
-            opts="-q -h -V --body --id --name --event --event-only --async --qualifier --no-logs --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            opts="-f -q -h -V --id --name --body --file --format --generate --start-id --seed --event --event-only --async --qualifier --no-logs --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --body)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --id)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "ndjson json csv" -- "${cur}"))
+                    return 0
+                    ;;
+                --generate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -622,7 +646,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__local__subcmd__up)
-            opts="-d -q -h -V --detach --port --fresh --function-binary --batch-size --batch-window --concurrency --function-timeout --visibility-timeout --max-receive-count --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            opts="-d -q -h -V --detach --port --fresh --function-binary --batch-size --batch-window --concurrency --function-timeout --visibility-timeout --max-receive-count --live-tail-session-limit --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +681,10 @@ _custctl() {
                     return 0
                     ;;
                 --max-receive-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --live-tail-session-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

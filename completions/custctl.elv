@@ -106,6 +106,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand --function-timeout 'The function''s timeout'
             cand --visibility-timeout 'The queue''s visibility timeout (at least the function timeout, as AWS requires)'
             cand --max-receive-count 'Receives before a message moves to the dead-letter queue'
+            cand --live-tail-session-limit 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client''s reconnects)'
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
             cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
@@ -177,9 +178,15 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;local;help;help'= {
         }
         &'custctl;invoke'= {
-            cand --body 'A message body, sent byte for byte even when invalid (repeat for more records)'
-            cand --id 'CustID of a record built from --id and --name'
-            cand --name 'Name of the record built from --id and --name'
+            cand --id 'CustID of one customer (with --name)'
+            cand --name 'Name of that customer (with --id)'
+            cand --body 'A message body, sent exactly as given (repeat for more)'
+            cand -f 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)'
+            cand --file 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)'
+            cand --format 'The file''s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]'
+            cand --generate 'N synthetic customers with varied names from many languages'
+            cand --start-id 'CustID of the first generated customer'
+            cand --seed 'Seed of the generated names: the same seed gives the same customers'
             cand --event 'Send this event file as it is instead of building one (`-` reads stdin)'
             cand --qualifier 'Invoke this version or alias of the function'
             cand --output 'Output format of results: a table for people, JSON for programs'

@@ -101,6 +101,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_s
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-timeout -d 'The function\'s timeout' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l visibility-timeout -d 'The queue\'s visibility timeout (at least the function timeout, as AWS requires)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l max-receive-count -d 'Receives before a message moves to the dead-letter queue' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l live-tail-session-limit -d 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client\'s reconnects)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -149,9 +150,16 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_s
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show whether the local stack runs, and what it serves'
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l body -d 'A message body, sent byte for byte even when invalid (repeat for more records)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l id -d 'CustID of a record built from --id and --name' -r
-complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l name -d 'Name of the record built from --id and --name' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l id -d 'CustID of one customer (with --name)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l name -d 'Name of that customer (with --id)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l body -d 'A message body, sent exactly as given (repeat for more)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -s f -l file -d 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l format -d 'The file\'s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]' -r -f -a "ndjson\t''
+json\t''
+csv\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l generate -d 'N synthetic customers with varied names from many languages' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l start-id -d 'CustID of the first generated customer' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l seed -d 'Seed of the generated names: the same seed gives the same customers' -r
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l event -d 'Send this event file as it is instead of building one (`-` reads stdin)' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l qualifier -d 'Invoke this version or alias of the function' -r
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''

@@ -295,4 +295,9 @@ pub struct UpArgs {
     /// Receives before a message moves to the dead-letter queue.
     #[arg(long, default_value_t = 3)]
     pub max_receive_count: u32,
+
+    /// How long a StartLiveTail session lasts before it ends with SessionTimeoutException
+    /// (AWS: 3 hours; shorter to try a client's reconnects).
+    #[arg(long, default_value_t = 10_800, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub live_tail_session_limit: u32,
 }

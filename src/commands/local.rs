@@ -48,6 +48,7 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
         function_timeout: Duration::from_secs(args.function_timeout.into()),
         visibility_timeout: args.visibility_timeout,
         max_receive_count: args.max_receive_count,
+        live_tail_session_limit: Duration::from_secs(args.live_tail_session_limit.into()),
     })
 }
 

@@ -18,6 +18,13 @@ struct Routes {
     json: HashMap<&'static str, (JsonProtocol, Arc<dyn JsonService>)>,
     /// `Version=` of the query request -> service.
     query: HashMap<&'static str, Arc<dyn QueryService>>,
+    /// Whole `X-Amz-Target` -> an operation that answers with a stream of its own making.
+    streaming: HashMap<&'static str, Arc<dyn StreamingOperation>>,
+}
+
+/// A JSON-protocol operation whose answer is a stream (an event stream), not one JSON document.
+pub trait StreamingOperation: Send + Sync + 'static {
+    fn start(&self, input: serde_json::Value) -> Result<Response, AwsError>;
 }
 
 /// Builds the endpoint's router from the services it should speak for.
@@ -40,6 +47,12 @@ impl Gateway {
         service: Arc<dyn JsonService>,
     ) -> Self {
         self.routes.json.insert(target_prefix, (protocol, service));
+        self
+    }
+
+    /// Serves `X-Amz-Target: target` (a whole target, operation included) with `operation`.
+    pub fn streaming_operation(mut self, target: &'static str, operation: Arc<dyn StreamingOperation>) -> Self {
+        self.routes.streaming.insert(target, operation);
         self
     }
 
@@ -81,6 +94,12 @@ async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: B
             serde_json::from_slice(&body)
                 .map_err(|e| AwsError::client("SerializationException", format!("request body is not valid JSON: {e}")))
         };
+        if let Some(streaming) = routes.streaming.get(target) {
+            return match input.and_then(|input| streaming.start(input)) {
+                Ok(response) => response,
+                Err(e) => json_response(*protocol, Err(e)),
+            };
+        }
         let result = match input {
             Ok(input) => service.call(operation, input).await,
             Err(e) => Err(e),

@@ -43,6 +43,8 @@ pub struct StackSettings {
     pub function_timeout: Duration,
     pub visibility_timeout: u32,
     pub max_receive_count: u32,
+    /// How long a StartLiveTail session lasts (AWS: 3 hours).
+    pub live_tail_session_limit: Duration,
 }
 
 /// What `stack.json` records about a running stack.
@@ -294,7 +296,8 @@ impl Stack {
         let state = StateFiles::new(&settings.state_dir);
         let sqs = Arc::new(SqsService::new(endpoint.clone(), REGION.into()));
         state.restore("sqs", |v| sqs.restore(v))?;
-        let logs = Arc::new(LogsService::new(REGION.into()));
+        let logs =
+            Arc::new(LogsService::new(REGION.into()).with_live_tail_session_limit(settings.live_tail_session_limit));
         state.restore("logs", |v| logs.restore(v))?;
         let secrets = Arc::new(SecretsService::new(REGION));
         state.restore("secrets", |v| secrets.restore(v))?;
@@ -378,6 +381,7 @@ impl Stack {
         let router = Gateway::new()
             .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
             .json_service(super::logs::TARGET_PREFIX, super::logs::PROTOCOL, logs.clone())
+            .streaming_operation(super::logs::LIVE_TAIL_TARGET, logs.clone())
             .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
             .query_service(super::rds::API_VERSION, rds)
             .rest(lambda.router())

@@ -1,6 +1,6 @@
 //! The local CloudWatch Logs: log groups, streams and events behind the real
 //! `Logs_20140328.<Operation>` JSON API (create, describe, delete, PutLogEvents, GetLogEvents,
-//! FilterLogEvents with CloudWatch's filter patterns), plus an in-process side for the rest of the
+//! FilterLogEvents with CloudWatch's filter patterns, StartLiveTail's event stream), plus an in-process side for the rest of the
 //! stack: function instances [`append`](LogsService::append) their output, live tail
 //! [`subscribe`](LogsService::subscribe)s to every stored event, and the state can be saved and
 //! restored as JSON.
@@ -10,6 +10,7 @@
 
 pub mod errors;
 pub mod filter;
+pub mod live_tail;
 pub mod models;
 mod responses;
 
@@ -24,6 +25,8 @@ use tokio::sync::broadcast;
 
 /// The `X-Amz-Target` prefix CloudWatch Logs requests carry.
 pub const TARGET_PREFIX: &str = "Logs_20140328";
+/// The one operation whose answer is an event stream.
+pub const LIVE_TAIL_TARGET: &str = "Logs_20140328.StartLiveTail";
 /// CloudWatch Logs speaks `awsJson1_1`.
 pub const PROTOCOL: JsonProtocol = JsonProtocol::V1_1;
 
@@ -32,6 +35,7 @@ const SUBSCRIBER_BACKLOG: usize = 4096;
 
 pub struct LogsService {
     region: String,
+    live_tail_session_limit: std::time::Duration,
     store: Mutex<LogStore>,
     stored_events: broadcast::Sender<StoredEvent>,
 }
@@ -41,9 +45,20 @@ impl LogsService {
         let (stored_events, _) = broadcast::channel(SUBSCRIBER_BACKLOG);
         LogsService {
             region,
+            live_tail_session_limit: live_tail::AWS_SESSION_LIMIT,
             store: Mutex::new(LogStore::new()),
             stored_events,
         }
+    }
+
+    /// Ends live tail sessions after `limit` instead of AWS's 3 hours.
+    pub fn with_live_tail_session_limit(mut self, limit: std::time::Duration) -> Self {
+        self.live_tail_session_limit = limit;
+        self
+    }
+
+    pub fn live_tail_session_limit(&self) -> std::time::Duration {
+        self.live_tail_session_limit
     }
 
     pub fn region(&self) -> &str {

@@ -300,7 +300,7 @@ fn group_name(name: Option<String>, identifier: Option<String>) -> Result<String
 }
 
 /// A log group name from a name or an ARN (`arn:aws:logs:…:log-group:NAME`, maybe with `:*`).
-fn group_name_of(identifier: &str) -> String {
+pub(super) fn group_name_of(identifier: &str) -> String {
     match identifier
         .strip_prefix("arn:")
         .and_then(|arn| arn.split_once(":log-group:"))
