@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send Customer messages to the queue, each checked against the schema first')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the function''s log group: history, live (--follow), one invocation, a summary')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -224,6 +225,38 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'custctl;logs' {
+            [CompletionResult]::new('--log-group', '--log-group', [CompletionResultType]::ParameterName, 'A log group to read instead of /aws/lambda/<function> (repeat to merge several in time order)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Start of the window: a duration back from now (10m, 2h, 1d) or a time (2026-11-23T04:00:00Z)')
+            [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'End of the window (same forms as --since) [default: now]')
+            [CompletionResult]::new('--filter', '--filter', [CompletionResultType]::ParameterName, 'A CloudWatch filter pattern, applied by the service: terms, "quoted phrases", ?alternatives, { $.level = "ERROR" }')
+            [CompletionResult]::new('--stream-prefix', '--stream-prefix', [CompletionResultType]::ParameterName, 'Only streams whose name starts with this (Lambda''s look like 2026/11/23/[$LATEST]...)')
+            [CompletionResult]::new('--until-idle', '--until-idle', [CompletionResultType]::ParameterName, 'With --follow: stop after this long without a new event (30s, 5m)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How each event is printed [default: short; json with --output json]')
+            [CompletionResult]::new('--request-id', '--request-id', [CompletionResultType]::ParameterName, 'Only this invocation''s lines, START to REPORT')
+            [CompletionResult]::new('--group-by', '--group-by', [CompletionResultType]::ParameterName, 'Print each invocation''s lines together once its REPORT has arrived')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Keep printing new events as they are stored (StartLiveTail; polling where it is unavailable)')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Keep printing new events as they are stored (StartLiveTail; polling where it is unavailable)')
+            [CompletionResult]::new('--poll', '--poll', [CompletionResultType]::ParameterName, 'With --follow: poll FilterLogEvents every second instead of using live tail')
+            [CompletionResult]::new('--summary', '--summary', [CompletionResultType]::ParameterName, 'Invocations, errors, timeouts, cold starts and duration p50/p95/max over the window')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'custctl;completions' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
@@ -266,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send Customer messages to the queue, each checked against the schema first')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
+            [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the function''s log group: history, live (--follow), one invocation, a summary')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -290,6 +324,9 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help;invoke' {
+            break
+        }
+        'custctl;help;logs' {
             break
         }
         'custctl;help;completions' {

@@ -28,6 +28,9 @@ _custctl() {
             custctl,local)
                 cmd="custctl__subcmd__local"
                 ;;
+            custctl,logs)
+                cmd="custctl__subcmd__logs"
+                ;;
             custctl,man)
                 cmd="custctl__subcmd__man"
                 ;;
@@ -45,6 +48,9 @@ _custctl() {
                 ;;
             custctl__subcmd__help,local)
                 cmd="custctl__subcmd__help__subcmd__local"
+                ;;
+            custctl__subcmd__help,logs)
+                cmd="custctl__subcmd__help__subcmd__logs"
                 ;;
             custctl__subcmd__help,man)
                 cmd="custctl__subcmd__help__subcmd__man"
@@ -92,7 +98,7 @@ _custctl() {
 
     case "${cmd}" in
         custctl)
-            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version send local invoke completions man help"
+            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version send local invoke logs completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -192,7 +198,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__help)
-            opts="send local invoke completions man help"
+            opts="send local invoke logs completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -292,6 +298,20 @@ _custctl() {
         custctl__subcmd__help__subcmd__local__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__help__subcmd__logs)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -686,6 +706,92 @@ _custctl() {
                     ;;
                 --live-tail-session-limit)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__logs)
+            opts="-f -q -h -V --log-group --since --until --filter --stream-prefix --follow --until-idle --poll --format --request-id --group-by --summary --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-group)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stream-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until-idle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "short detailed json" -- "${cur}"))
+                    return 0
+                    ;;
+                --request-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --group-by)
+                    COMPREPLY=($(compgen -W "request" -- "${cur}"))
                     return 0
                     ;;
                 --output)

@@ -37,6 +37,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand send 'Send Customer messages to the queue, each checked against the schema first'
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
             cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
+            cand logs 'Show the function''s log group: history, live (--follow), one invocation, a summary'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -209,6 +210,37 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'custctl;logs'= {
+            cand --log-group 'A log group to read instead of /aws/lambda/<function> (repeat to merge several in time order)'
+            cand --since 'Start of the window: a duration back from now (10m, 2h, 1d) or a time (2026-11-23T04:00:00Z)'
+            cand --until 'End of the window (same forms as --since) [default: now]'
+            cand --filter 'A CloudWatch filter pattern, applied by the service: terms, "quoted phrases", ?alternatives, { $.level = "ERROR" }'
+            cand --stream-prefix 'Only streams whose name starts with this (Lambda''s look like 2026/11/23/[$LATEST]...)'
+            cand --until-idle 'With --follow: stop after this long without a new event (30s, 5m)'
+            cand --format 'How each event is printed [default: short; json with --output json]'
+            cand --request-id 'Only this invocation''s lines, START to REPORT'
+            cand --group-by 'Print each invocation''s lines together once its REPORT has arrived'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand -f 'Keep printing new events as they are stored (StartLiveTail; polling where it is unavailable)'
+            cand --follow 'Keep printing new events as they are stored (StartLiveTail; polling where it is unavailable)'
+            cand --poll 'With --follow: poll FilterLogEvents every second instead of using live tail'
+            cand --summary 'Invocations, errors, timeouts, cold starts and duration p50/p95/max over the window'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;completions'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
@@ -249,6 +281,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand send 'Send Customer messages to the queue, each checked against the schema first'
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
             cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
+            cand logs 'Show the function''s log group: history, live (--follow), one invocation, a summary'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -267,6 +300,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;local;status'= {
         }
         &'custctl;help;invoke'= {
+        }
+        &'custctl;help;logs'= {
         }
         &'custctl;help;completions'= {
         }

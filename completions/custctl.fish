@@ -41,6 +41,7 @@ complete -c custctl -n "__fish_custctl_needs_command" -s V -l version -d 'Print 
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print custctl\'s man page (roff)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -179,6 +180,34 @@ complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l local -d 'Tal
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l log-group -d 'A log group to read instead of /aws/lambda/<function> (repeat to merge several in time order)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l since -d 'Start of the window: a duration back from now (10m, 2h, 1d) or a time (2026-11-23T04:00:00Z)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l until -d 'End of the window (same forms as --since) [default: now]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l filter -d 'A CloudWatch filter pattern, applied by the service: terms, "quoted phrases", ?alternatives, { $.level = "ERROR" }' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l stream-prefix -d 'Only streams whose name starts with this (Lambda\'s look like 2026/11/23/[$LATEST]...)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l until-idle -d 'With --follow: stop after this long without a new event (30s, 5m)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l format -d 'How each event is printed [default: short; json with --output json]' -r -f -a "short\t''
+detailed\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l request-id -d 'Only this invocation\'s lines, START to REPORT' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l group-by -d 'Print each invocation\'s lines together once its REPORT has arrived' -r -f -a "request\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -s f -l follow -d 'Keep printing new events as they are stored (StartLiveTail; polling where it is unavailable)'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l poll -d 'With --follow: poll FilterLogEvents every second instead of using live tail'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l summary -d 'Invocations, errors, timeouts, cold starts and duration p50/p95/max over the window'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -207,12 +236,13 @@ complete -c custctl -n "__fish_custctl_using_subcommand man" -l local -d 'Talk t
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'

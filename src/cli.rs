@@ -78,6 +78,8 @@ pub enum Command {
     Local(LocalCommand),
     /// Invoke the function once with an SQS event built as the event source mapping builds it.
     Invoke(InvokeArgs),
+    /// Show the function's log group: history, live (--follow), one invocation, a summary.
+    Logs(LogsArgs),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -242,6 +244,70 @@ pub struct InvokeArgs {
     /// Do not ask for or show the function's log tail.
     #[arg(long)]
     pub no_logs: bool,
+}
+
+/// `custctl logs`: the function's log group, as history or live.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// A log group to read instead of /aws/lambda/<function> (repeat to merge several in time order).
+    #[arg(long = "log-group", value_name = "GROUP")]
+    pub log_groups: Vec<String>,
+
+    /// Start of the window: a duration back from now (10m, 2h, 1d) or a time (2026-11-23T04:00:00Z).
+    #[arg(long, default_value = "10m", value_name = "WHEN")]
+    pub since: String,
+
+    /// End of the window (same forms as --since) [default: now].
+    #[arg(long, value_name = "WHEN", conflicts_with = "follow")]
+    pub until: Option<String>,
+
+    /// A CloudWatch filter pattern, applied by the service: terms, "quoted phrases", ?alternatives, { $.level = "ERROR" }.
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+
+    /// Only streams whose name starts with this (Lambda's look like 2026/11/23/[$LATEST]...).
+    #[arg(long, value_name = "PREFIX")]
+    pub stream_prefix: Option<String>,
+
+    /// Keep printing new events as they are stored (StartLiveTail; polling where it is unavailable).
+    #[arg(long, short)]
+    pub follow: bool,
+
+    /// With --follow: stop after this long without a new event (30s, 5m).
+    #[arg(long, value_name = "DURATION", requires = "follow")]
+    pub until_idle: Option<String>,
+
+    /// With --follow: poll FilterLogEvents every second instead of using live tail.
+    #[arg(long, requires = "follow")]
+    pub poll: bool,
+
+    /// How each event is printed [default: short; json with --output json].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<LogFormatArg>,
+
+    /// Only this invocation's lines, START to REPORT.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["follow", "summary"])]
+    pub request_id: Option<String>,
+
+    /// Print each invocation's lines together once its REPORT has arrived.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub group_by: Option<GroupByArg>,
+
+    /// Invocations, errors, timeouts, cold starts and duration p50/p95/max over the window.
+    #[arg(long, conflicts_with = "follow")]
+    pub summary: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormatArg {
+    Short,
+    Detailed,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GroupByArg {
+    Request,
 }
 
 #[derive(Debug, Subcommand)]

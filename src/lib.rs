@@ -6,6 +6,7 @@ pub mod commands;
 pub mod config;
 pub mod invoke_event;
 pub mod local;
+pub mod logs;
 pub mod output;
 pub mod progress;
 pub mod source;

@@ -234,6 +234,7 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
             "--max-receive-count",
             &args.max_receive_count.to_string(),
         ])
+        .args(["--live-tail-session-limit", &args.live_tail_session_limit.to_string()])
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod invoke;
 pub mod local;
+pub mod logs;
 pub mod send;
 
 use crate::cli::{Cli, Command};
@@ -26,6 +27,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Send(args) => send::run(&cli.global, &args),
         Command::Local(command) => local::run(&cli.global, command),
         Command::Invoke(args) => invoke::run(&cli.global, args),
+        Command::Logs(args) => logs::run(&cli.global, &args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }
