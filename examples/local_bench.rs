@@ -7,42 +7,15 @@
 //! `cargo run --release --example local_bench [-- MESSAGES]` (default 50,000). It builds the
 //! release binaries itself and needs MariaDB, boto3 and `moto[server]` installed.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use mysql::prelude::Queryable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn release_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "custctl",
-            "-p",
-            "customer-ingest",
-            "--bins",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "release build failed");
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn custctl(bin: &Path, state_dir: &Path) -> Command {
-    let mut command = Command::new(bin.join("custctl"));
-    command.arg("--state-dir").arg(state_dir);
-    command
-}
+use support::{custctl, release_dir};
 
 fn count_rows(state_dir: &Path, info: &serde_json::Value) -> usize {
     let password = std::fs::read_to_string(state_dir.join("db-password")).unwrap();

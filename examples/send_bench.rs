@@ -9,49 +9,16 @@
 //! `cargo run --release --example send_bench [-- MESSAGES [ROUNDS]]` (default 100,000 and 3).
 //! It builds the release binaries itself and needs MariaDB (for the stack).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 use futures::stream::{self, StreamExt};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Instant;
+use support::{custctl, median, release_dir};
 
 const CONCURRENCY: usize = 8;
-
-fn release_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "custctl",
-            "-p",
-            "customer-ingest",
-            "--bins",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "release build failed");
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn custctl(bin: &Path, state_dir: &Path) -> Command {
-    let mut command = Command::new(bin.join("custctl"));
-    command.arg("--state-dir").arg(state_dir);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("CUSTCTL_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
 
 async fn fresh_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
     sqs.create_queue()
@@ -134,11 +101,6 @@ async fn sdk_run(sqs: &aws_sdk_sqs::Client, queue: &str, messages: usize) -> f64
     assert_eq!(queued(sqs, &url).await, messages);
     sqs.delete_queue().queue_url(&url).send().await.unwrap();
     messages as f64 / seconds
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
 }
 
 #[tokio::main]

@@ -1,0 +1,51 @@
+//! What the benchmarks share: the release binaries built once, custctl run hermetically
+//! against a state dir of the benchmark's own, and the median of a few rounds.
+
+#![allow(dead_code)] // each benchmark uses a part
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Builds the release binaries (custctl and the function) and returns their directory.
+pub fn release_dir() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let built = Command::new(cargo)
+        .args([
+            "build",
+            "--release",
+            "--quiet",
+            "-p",
+            "custctl",
+            "-p",
+            "customer-ingest",
+            "--bins",
+        ])
+        .status()
+        .expect("cargo runs");
+    assert!(built.success(), "release build failed");
+    std::env::current_exe()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// `custctl --state-dir DIR`, with no CUSTCTL_* variable of the caller's leaking in.
+pub fn custctl(bin: &Path, state_dir: &Path) -> Command {
+    let mut command = Command::new(bin.join("custctl"));
+    command.arg("--state-dir").arg(state_dir);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("CUSTCTL_") {
+            command.env_remove(key);
+        }
+    }
+    command
+}
+
+/// The middle value (the upper one of an even count).
+pub fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
