@@ -37,37 +37,46 @@ fn send(stack: &LocalStack, args: &[&str]) {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
-fn logs_client(stack: &LocalStack) -> aws_sdk_cloudwatchlogs::Client {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    aws_sdk_cloudwatchlogs::Client::new(&runtime.block_on(stack.sdk()))
+/// PutLogEvents into the function's group, as another writer would: one client, reused.
+struct LogWriter {
+    runtime: tokio::runtime::Runtime,
+    client: aws_sdk_cloudwatchlogs::Client,
 }
 
-/// Puts `messages` into `stream` (created first) with `timestamp`, through PutLogEvents.
-fn put(stack: &LocalStack, stream: &str, timestamp: i64, messages: &[String]) {
-    let client = logs_client(stack);
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let _ = client
-            .create_log_stream()
-            .log_group_name(GROUP)
-            .log_stream_name(stream)
-            .send()
-            .await;
-        let events = messages.iter().map(|m| {
-            InputLogEvent::builder()
-                .timestamp(timestamp)
-                .message(m)
-                .build()
-                .unwrap()
+impl LogWriter {
+    fn new(stack: &LocalStack) -> LogWriter {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let client = aws_sdk_cloudwatchlogs::Client::new(&runtime.block_on(stack.sdk()));
+        LogWriter { runtime, client }
+    }
+
+    /// Puts `messages` into `stream` (created if needed) with `timestamp`.
+    fn put(&self, stream: &str, timestamp: i64, messages: &[String]) {
+        self.runtime.block_on(async {
+            let _ = self
+                .client
+                .create_log_stream()
+                .log_group_name(GROUP)
+                .log_stream_name(stream)
+                .send()
+                .await;
+            let events = messages.iter().map(|m| {
+                InputLogEvent::builder()
+                    .timestamp(timestamp)
+                    .message(m)
+                    .build()
+                    .unwrap()
+            });
+            self.client
+                .put_log_events()
+                .log_group_name(GROUP)
+                .log_stream_name(stream)
+                .set_log_events(Some(events.collect()))
+                .send()
+                .await
+                .unwrap();
         });
-        client
-            .put_log_events()
-            .log_group_name(GROUP)
-            .log_stream_name(stream)
-            .set_log_events(Some(events.collect()))
-            .send()
-            .await
-            .unwrap();
-    });
+    }
 }
 
 fn now_ms() -> i64 {
@@ -220,36 +229,27 @@ fn marker_counts(out: &Output) -> HashMap<String, usize> {
 fn follow_prints_every_event_once_across_new_streams_late_events_and_cut_sessions() {
     // Sessions end every 2 s, so a run of several seconds crosses several cuts.
     let stack = LocalStack::up(&["--live-tail-session-limit", "2"]);
+    let writer = LogWriter::new(&stack);
     let child = start_follow(&stack, &["--until-idle", "4s"]);
     let started = Instant::now();
     let mut expected = Vec::new();
     // A first event, then one in a brand-new stream, then a late one (older than the last
     // printed), then a steady trickle across the session cuts.
     let first = now_ms();
-    put(&stack, "test/one", first, &["first".to_string()]);
+    writer.put("test/one", first, &["first".to_string()]);
     expected.push("first".to_string());
     std::thread::sleep(Duration::from_millis(300));
-    put(
-        &stack,
-        "test/brand-new-stream",
-        now_ms(),
-        &["in a new stream".to_string()],
-    );
+    writer.put("test/brand-new-stream", now_ms(), &["in a new stream".to_string()]);
     expected.push("in a new stream".to_string());
     std::thread::sleep(Duration::from_millis(300));
-    put(&stack, "test/late", first - 30_000, &["late by 30 s".to_string()]);
+    writer.put("test/late", first - 30_000, &["late by 30 s".to_string()]);
     expected.push("late by 30 s".to_string());
     // The same line twice in one batch is printed twice.
-    put(
-        &stack,
-        "test/one",
-        now_ms(),
-        &["twice".to_string(), "twice".to_string()],
-    );
+    writer.put("test/one", now_ms(), &["twice".to_string(), "twice".to_string()]);
     let mut n = 0;
     while started.elapsed() < Duration::from_secs(7) {
         let batch: Vec<String> = (0..5).map(|i| format!("trickle {n}-{i}")).collect();
-        put(&stack, &format!("test/trickle-{}", n % 3), now_ms(), &batch);
+        writer.put(&format!("test/trickle-{}", n % 3), now_ms(), &batch);
         expected.extend(batch);
         n += 1;
         std::thread::sleep(Duration::from_millis(100));
@@ -280,16 +280,11 @@ fn follow_prints_every_event_once_across_new_streams_late_events_and_cut_session
     let mut expected = Vec::new();
     for n in 0..10 {
         let batch: Vec<String> = (0..3).map(|i| format!("polled {n}-{i}")).collect();
-        put(&stack, &format!("test/poll-{}", n % 2), now_ms(), &batch);
+        writer.put(&format!("test/poll-{}", n % 2), now_ms(), &batch);
         expected.extend(batch);
         std::thread::sleep(Duration::from_millis(150));
     }
-    put(
-        &stack,
-        "test/poll-late",
-        now_ms() - 20_000,
-        &["polled late".to_string()],
-    );
+    writer.put("test/poll-late", now_ms() - 20_000, &["polled late".to_string()]);
     expected.push("polled late".to_string());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -297,4 +292,11 @@ fn follow_prints_every_event_once_across_new_streams_late_events_and_cut_session
     for marker in &expected {
         assert_eq!(counts.get(marker), Some(&1), "{marker} exactly once");
     }
+
+    // Ctrl-C ends a follow quietly, with exit 0.
+    let child = start_follow(&stack, &[]);
+    // SAFETY: signals the child this test started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -141,6 +141,15 @@ impl EventSink for PrintingSink {
 }
 
 async fn logs(settings: &Settings, options: &LogsOptions) -> Result<ExitCode> {
+    // Ctrl-C ends a follow with exit 0; caught from the start, so one pressed while the
+    // history is read is not lost.
+    let mut interrupt = if options.follow {
+        Some(tokio::signal::unix::signal(
+            tokio::signal::unix::SignalKind::interrupt(),
+        )?)
+    } else {
+        None
+    };
     let config = aws::sdk_config(settings).await;
     aws::require_region(&config)?;
     let client = Client::new(&config);
@@ -230,6 +239,7 @@ async fn logs(settings: &Settings, options: &LogsOptions) -> Result<ExitCode> {
             notes,
         };
         let end = tail::follow(
+            interrupt.as_mut().expect("installed when following"),
             &client,
             &query,
             options.start_ms,

@@ -168,10 +168,13 @@ pub struct FollowOptions {
     pub notes: bool,
 }
 
-/// Follows `query` until Ctrl-C or `until_idle`. Events older than `start_ms` are not shown.
+/// Follows `query` until Ctrl-C (`interrupt`, installed by the caller before anything else,
+/// so that a Ctrl-C during the history is not lost) or `until_idle`. Events older than `start_ms` are not shown.
 /// `session` is a live tail session opened before the history was read, so that nothing
 /// stored in between is missed.
+#[allow(clippy::too_many_arguments)]
 pub async fn follow(
+    interrupt: &mut tokio::signal::unix::Signal,
     client: &Client,
     query: &LogQuery,
     start_ms: i64,
@@ -196,8 +199,6 @@ pub async fn follow(
     if polling && !options.poll {
         note("following by polling FilterLogEvents every second".into());
     }
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
     loop {
         let idle = idle_deadline(last_event);
         let idle_sleep = async {
@@ -208,7 +209,7 @@ pub async fn follow(
         };
         if polling {
             tokio::select! {
-                _ = &mut ctrl_c => return Ok(FollowEnd::Interrupted),
+                _ = interrupt.recv() => return Ok(FollowEnd::Interrupted),
                 _ = idle_sleep => return Ok(FollowEnd::Idle),
                 _ = tokio::time::sleep(POLL_INTERVAL) => {
                     let from = (now_ms() - LOOKBACK_MS).max(start_ms);
@@ -222,7 +223,7 @@ pub async fn follow(
         }
         let live = session.as_mut().expect("a session while not polling");
         let next = tokio::select! {
-            _ = &mut ctrl_c => return Ok(FollowEnd::Interrupted),
+            _ = interrupt.recv() => return Ok(FollowEnd::Interrupted),
             _ = idle_sleep => return Ok(FollowEnd::Idle),
             next = live.receiver.recv() => next,
         };
@@ -284,7 +285,7 @@ pub async fn follow(
         session = None;
         while session.is_none() && !polling {
             tokio::select! {
-                _ = &mut ctrl_c => return Ok(FollowEnd::Interrupted),
+                _ = interrupt.recv() => return Ok(FollowEnd::Interrupted),
                 _ = tokio::time::sleep(jitter(backoff)) => {}
             }
             backoff = (backoff * 2).min(BACKOFF_CAP);
