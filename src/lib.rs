@@ -8,4 +8,7 @@ pub mod invoke_event;
 pub mod local;
 pub mod output;
 pub mod progress;
+pub mod result_writer;
 pub mod source;
+pub mod statements;
+pub mod tunnel;
