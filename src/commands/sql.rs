@@ -328,11 +328,13 @@ fn run_script(
     for (number, statement) in statements.iter().enumerate() {
         match execute(conn, connector, statement, format, &mut out, notes) {
             Ok(()) => {}
-            Err(err) if err.downcast_ref::<mysql::Error>().is_some() => {
-                out.flush()?;
-                return Err(err.context(format!("statement {} failed", number + 1)));
+            Err(err) => {
+                if let Some(sql_error) = err.downcast_ref::<mysql::Error>() {
+                    out.flush()?;
+                    anyhow::bail!("statement {} failed: {}", number + 1, describe_sql_error(sql_error));
+                }
+                return Err(err);
             }
-            Err(err) => return Err(err),
         }
     }
     out.flush()?;
@@ -401,6 +403,14 @@ fn print_results<W: Write>(
         }
     }
     Ok(())
+}
+
+/// `ERROR 1792 (25006): message`, as the mysql client shows a server's error.
+fn describe_sql_error(err: &mysql::Error) -> String {
+    match err {
+        mysql::Error::MySqlError(e) => format!("ERROR {} ({}): {}", e.code, e.state, e.message),
+        other => other.to_string(),
+    }
 }
 
 fn plural(n: u64) -> &'static str {
@@ -486,7 +496,7 @@ impl ReplSession {
         tunnel::clear_interrupt_handler();
         let Err(err) = result else { return Ok(()) };
         match err.downcast_ref::<mysql::Error>() {
-            Some(mysql::Error::MySqlError(e)) => eprintln!("ERROR {} ({}): {}", e.code, e.state, e.message),
+            Some(sql_error @ mysql::Error::MySqlError(_)) => eprintln!("{}", describe_sql_error(sql_error)),
             Some(_) => eprintln!("custctl: the connection was lost ({err:#}); it is reopened on the next statement"),
             None => return Err(err),
         }
