@@ -137,6 +137,7 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
     repl.expect("still here", long);
 
     repl.send("SET PASSWORD = PASSWORD('hunter2');\r");
+    repl.expect("hunter2", long);
     repl.expect("customers (ro)> ", long);
     repl.send("\\q\r");
     let deadline = Instant::now() + long;
@@ -144,7 +145,11 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
         if let Some(status) = repl.child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "\\q did not end the REPL");
+        assert!(
+            Instant::now() < deadline,
+            "\\q did not end the REPL; the terminal shows:\n{}",
+            repl.seen.lock().unwrap()
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success());
