@@ -40,6 +40,8 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send Customer messages to the queue, each checked against the schema first')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -191,9 +193,15 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;invoke' {
-            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'A message body, sent byte for byte even when invalid (repeat for more records)')
-            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'CustID of a record built from --id and --name')
-            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of the record built from --id and --name')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'CustID of one customer (with --name)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of that customer (with --id)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'A message body, sent exactly as given (repeat for more)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'A file of messages: NDJSON, a JSON array, or CSV with a header CustID,Name (`-` is stdin)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The file''s format [default: from its extension (.ndjson/.jsonl, .json, .csv); ndjson for stdin]')
+            [CompletionResult]::new('--generate', '--generate', [CompletionResultType]::ParameterName, 'N synthetic customers with varied names from many languages')
+            [CompletionResult]::new('--start-id', '--start-id', [CompletionResultType]::ParameterName, 'CustID of the first generated customer')
+            [CompletionResult]::new('--seed', '--seed', [CompletionResultType]::ParameterName, 'Seed of the generated names: the same seed gives the same customers')
             [CompletionResult]::new('--event', '--event', [CompletionResultType]::ParameterName, 'Send this event file as it is instead of building one (`-` reads stdin)')
             [CompletionResult]::new('--qualifier', '--qualifier', [CompletionResultType]::ParameterName, 'Invoke this version or alias of the function')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
@@ -208,6 +216,59 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--event-only', '--event-only', [CompletionResultType]::ParameterName, 'Print the event on stdout and invoke nothing')
             [CompletionResult]::new('--async', '--async', [CompletionResultType]::ParameterName, 'Invoke asynchronously (InvocationType Event): Lambda queues the event and answers 202')
             [CompletionResult]::new('--no-logs', '--no-logs', [CompletionResultType]::ParameterName, 'Do not ask for or show the function''s log tail')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'custctl;db' {
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait (with a spinner) until the instance or cluster is available (needs --db-instance)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'custctl;sql' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Run these statements (separated by `;`) and exit, instead of starting the REPL')
+            [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Run these statements (separated by `;`) and exit, instead of starting the REPL')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Run the statements of this file (`-` is stdin) and exit')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Run the statements of this file (`-` is stdin) and exit')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How results are printed [default: table; json with --output json]')
+            [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'Reach the database through this SSH bastion [default: the config file''s, or the local stack''s]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)')
+            [CompletionResult]::new('--db-user', '--db-user', [CompletionResultType]::ParameterName, 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'The database (schema) to use [default: the instance''s database name]')
+            [CompletionResult]::new('--ssl-ca', '--ssl-ca', [CompletionResultType]::ParameterName, 'CA bundle that signs the server''s certificate (RDS: the region''s global-bundle.pem)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--no-bastion', '--no-bastion', [CompletionResultType]::ParameterName, 'Connect to the database''s endpoint directly, without a bastion')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Allow writes (the session is read-only by default)')
             [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
@@ -259,6 +320,8 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('send', 'send', [CompletionResultType]::ParameterValue, 'Send Customer messages to the queue, each checked against the schema first')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -283,6 +346,12 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help;invoke' {
+            break
+        }
+        'custctl;help;db' {
+            break
+        }
+        'custctl;help;sql' {
             break
         }
         'custctl;help;completions' {

@@ -329,11 +329,22 @@ pub struct SqlArgs {
     pub format: Option<SqlFormat>,
 
     /// Reach the database through this SSH bastion [default: the config file's, or the local stack's].
-    #[arg(long, env = "CUSTCTL_BASTION", value_name = "USER@HOST[:PORT]", help_heading = "Connection")]
+    #[arg(
+        long,
+        env = "CUSTCTL_BASTION",
+        value_name = "USER@HOST[:PORT]",
+        help_heading = "Connection"
+    )]
     pub bastion: Option<String>,
 
     /// The private key to log in to the bastion with (default: ssh's own choice: agent, ~/.ssh).
-    #[arg(long, short = 'i', env = "CUSTCTL_IDENTITY", value_name = "FILE", help_heading = "Connection")]
+    #[arg(
+        long,
+        short = 'i',
+        env = "CUSTCTL_IDENTITY",
+        value_name = "FILE",
+        help_heading = "Connection"
+    )]
     pub identity: Option<PathBuf>,
 
     /// Connect to the database's endpoint directly, without a bastion.

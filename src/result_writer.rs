@@ -110,7 +110,11 @@ impl<'w, W: Write> ResultWriter<'w, W> {
             }
             SqlFormat::Vertical => {
                 let width = self.columns.iter().map(|(n, _)| n.chars().count()).max().unwrap_or(0);
-                writeln!(self.out, "*************************** {}. row ***************************", self.rows)?;
+                writeln!(
+                    self.out,
+                    "*************************** {}. row ***************************",
+                    self.rows
+                )?;
                 for ((name, _), value) in self.columns.iter().zip(values) {
                     let text = value_text(value).unwrap_or(Cow::Borrowed("NULL"));
                     writeln!(self.out, "{name:>width$}: {text}")?;
@@ -213,11 +217,7 @@ mod tests {
     #[test]
     fn csv_quotes_only_what_needs_it() {
         let mut out = Vec::new();
-        write_csv_record(
-            &mut out,
-            [Some("a"), Some("b,\"c\""), None, Some("😀")].into_iter(),
-        )
-        .unwrap();
+        write_csv_record(&mut out, [Some("a"), Some("b,\"c\""), None, Some("😀")].into_iter()).unwrap();
         assert_eq!(String::from_utf8(out).unwrap(), "a,\"b,\"\"c\"\"\",,😀\n");
     }
 

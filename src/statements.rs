@@ -38,9 +38,7 @@ pub fn split(text: &str) -> (Vec<Statement>, String) {
                 has_code = true;
             }
             b'#' => i = end_of_line(bytes, i),
-            b'-' if bytes.get(i + 1) == Some(&b'-')
-                && bytes.get(i + 2).is_none_or(|c| c.is_ascii_whitespace()) =>
-            {
+            b'-' if bytes.get(i + 1) == Some(&b'-') && bytes.get(i + 2).is_none_or(|c| c.is_ascii_whitespace()) => {
                 i = end_of_line(bytes, i)
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
@@ -65,7 +63,11 @@ pub fn split(text: &str) -> (Vec<Statement>, String) {
         }
         i += 1;
     }
-    let rest = if has_code { text[start..].to_string() } else { String::new() };
+    let rest = if has_code {
+        text[start..].to_string()
+    } else {
+        String::new()
+    };
     (statements, rest)
 }
 

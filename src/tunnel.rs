@@ -37,7 +37,10 @@ impl BastionSpec {
             _ => (rest, None),
         };
         // A host that starts with `-` would reach ssh as an option.
-        if host.is_empty() || host.starts_with('-') || user.as_deref().is_some_and(|u| u.is_empty() || u.starts_with('-')) {
+        if host.is_empty()
+            || host.starts_with('-')
+            || user.as_deref().is_some_and(|u| u.is_empty() || u.starts_with('-'))
+        {
             return Err(format!("`{text}` is not user@host[:port]"));
         }
         Ok(BastionSpec {
@@ -277,7 +280,10 @@ impl TunnelGuard {
 }
 
 fn last_line(text: &str) -> Option<String> {
-    text.lines().rev().find(|l| !l.trim().is_empty()).map(|l| l.trim().to_string())
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
 }
 
 impl Drop for TunnelGuard {
@@ -344,7 +350,11 @@ pub fn exit_on_signals() -> std::io::Result<()> {
             continue;
         }
         if signal == libc::SIGINT {
-            if let Some(handler) = INTERRUPT_HANDLER.lock().unwrap_or_else(PoisonError::into_inner).as_ref() {
+            if let Some(handler) = INTERRUPT_HANDLER
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .as_ref()
+            {
                 handler();
                 continue;
             }

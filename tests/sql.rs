@@ -30,7 +30,15 @@ fn bastion(stack: &LocalStack) -> Value {
 fn plain_ssh_forward(stack: &LocalStack, local: u16, target: u16) -> std::process::Child {
     let b = bastion(stack);
     Command::new("ssh")
-        .args(["-N", "-o", "BatchMode=yes", "-o", "ExitOnForwardFailure=yes", "-o", "StrictHostKeyChecking=yes"])
+        .args([
+            "-N",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ExitOnForwardFailure=yes",
+            "-o",
+            "StrictHostKeyChecking=yes",
+        ])
         .arg("-o")
         .arg(format!("UserKnownHostsFile={}", b["known_hosts"].as_str().unwrap()))
         .arg("-i")
@@ -147,7 +155,10 @@ fn db_describes_the_local_instance_and_names_the_known_ones_for_an_unknown_id() 
         .unwrap();
     assert_eq!(unknown.status.code(), Some(2));
     let stderr = text(&unknown.stderr);
-    assert!(stderr.contains("--db-instance nope") && stderr.contains("customers-db"), "{stderr}");
+    assert!(
+        stderr.contains("--db-instance nope") && stderr.contains("customers-db"),
+        "{stderr}"
+    );
 }
 
 /// Names that break naive quoting and rendering.
@@ -174,14 +185,27 @@ fn sql_through_the_bastion_returns_what_a_direct_query_returns_and_keeps_the_pas
     create_people(&stack);
     let direct: Vec<(i32, String)> = stack.db().query("SELECT id, name FROM people ORDER BY id").unwrap();
 
-    let out = sql(&stack, &["-e", "SELECT id, name, note FROM people ORDER BY id", "--format", "json"]);
+    let out = sql(
+        &stack,
+        &[
+            "-e",
+            "SELECT id, name, note FROM people ORDER BY id",
+            "--format",
+            "json",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     let through: Vec<(i32, String)> = rows
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["id"].as_i64().unwrap() as i32, r["name"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (
+                r["id"].as_i64().unwrap() as i32,
+                r["name"].as_str().unwrap().to_string(),
+            )
+        })
         .collect();
     assert_eq!(through, direct);
     assert!(rows[0]["note"].is_null());
@@ -189,7 +213,14 @@ fn sql_through_the_bastion_returns_what_a_direct_query_returns_and_keeps_the_pas
     // --output json means --format json; two statements give two arrays.
     let out = stack
         .custctl()
-        .args(["--local", "--output", "json", "sql", "-e", "SELECT 1 AS a; SELECT 'x' AS b"])
+        .args([
+            "--local",
+            "--output",
+            "json",
+            "sql",
+            "-e",
+            "SELECT 1 AS a; SELECT 'x' AS b",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -200,7 +231,10 @@ fn sql_through_the_bastion_returns_what_a_direct_query_returns_and_keeps_the_pas
     assert_eq!(arrays, [serde_json::json!([{"a": 1}]), serde_json::json!([{"b": "x"}])]);
 
     // Names print literally in every format.
-    let csv = sql(&stack, &["-e", "SELECT name FROM people ORDER BY id", "--format", "csv"]);
+    let csv = sql(
+        &stack,
+        &["-e", "SELECT name FROM people ORDER BY id", "--format", "csv"],
+    );
     let mut reader = csv::Reader::from_reader(csv.stdout.as_slice());
     let names: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_string()).collect();
     assert_eq!(names, NASTY);
@@ -209,10 +243,17 @@ fn sql_through_the_bastion_returns_what_a_direct_query_returns_and_keeps_the_pas
         assert!(text(&table.stdout).contains(name), "{}", text(&table.stdout));
     }
     assert!(text(&table.stderr).contains("4 rows in set"), "{}", text(&table.stderr));
-    let tsv = sql(&stack, &["-e", "SELECT name FROM people WHERE id = 4", "--format", "tsv"]);
+    let tsv = sql(
+        &stack,
+        &["-e", "SELECT name FROM people WHERE id = 4", "--format", "tsv"],
+    );
     assert_eq!(text(&tsv.stdout), "name\ntab\\there\n");
     let vertical = sql(&stack, &["-e", "SELECT id, name FROM people WHERE id = 1\\G"]);
-    assert!(text(&vertical.stdout).contains("  id: 1\nname: O'Brien \"Bob\""), "{}", text(&vertical.stdout));
+    assert!(
+        text(&vertical.stdout).contains("  id: 1\nname: O'Brien \"Bob\""),
+        "{}",
+        text(&vertical.stdout)
+    );
 
     // While a query runs, no process on the machine has the password in its argv.
     let password = db_password(&stack);
@@ -261,7 +302,11 @@ fn writes_need_write_and_keyless_updates_are_refused_even_then() {
     // Not at a terminal, nobody can type the database's name: refused.
     let keyless = sql(&stack, &["--write", "-e", "UPDATE people SET note = 'x'"]);
     assert_eq!(keyless.status.code(), Some(1));
-    assert!(text(&keyless.stderr).contains("safe update"), "{}", text(&keyless.stderr));
+    assert!(
+        text(&keyless.stderr).contains("safe update"),
+        "{}",
+        text(&keyless.stderr)
+    );
     let keyed = sql(&stack, &["--write", "-e", "UPDATE people SET note = 'x' WHERE id = 1"]);
     assert!(keyed.status.success(), "{}", text(&keyed.stderr));
 
@@ -279,9 +324,16 @@ fn bastion_down_wrong_key_and_unknown_host_key_each_say_so() {
     let port = b["port"].as_u64().unwrap();
 
     let closed = custctl::local::process::free_loopback_port().unwrap();
-    let down = sql(&stack, &["--bastion", &format!("{user}@127.0.0.1:{closed}"), "-e", "SELECT 1"]);
+    let down = sql(
+        &stack,
+        &["--bastion", &format!("{user}@127.0.0.1:{closed}"), "-e", "SELECT 1"],
+    );
     assert_eq!(down.status.code(), Some(1));
-    assert!(text(&down.stderr).contains("is down or unreachable"), "{}", text(&down.stderr));
+    assert!(
+        text(&down.stderr).contains("is down or unreachable"),
+        "{}",
+        text(&down.stderr)
+    );
 
     // The stack's known_hosts, but a key the bastion does not know.
     let stranger = stack.state_dir().join("stranger");
@@ -293,7 +345,11 @@ fn bastion_down_wrong_key_and_unknown_host_key_each_say_so() {
         .success());
     let wrong_key = sql(&stack, &["--identity", stranger.to_str().unwrap(), "-e", "SELECT 1"]);
     assert_eq!(wrong_key.status.code(), Some(1));
-    assert!(text(&wrong_key.stderr).contains("refused the key"), "{}", text(&wrong_key.stderr));
+    assert!(
+        text(&wrong_key.stderr).contains("refused the key"),
+        "{}",
+        text(&wrong_key.stderr)
+    );
 
     // --bastion by hand: ssh's own known_hosts, which has never seen this host key.
     let unknown = stack
@@ -304,7 +360,11 @@ fn bastion_down_wrong_key_and_unknown_host_key_each_say_so() {
         .output()
         .unwrap();
     assert_eq!(unknown.status.code(), Some(1));
-    assert!(text(&unknown.stderr).contains("host key is unknown"), "{}", text(&unknown.stderr));
+    assert!(
+        text(&unknown.stderr).contains("host key is unknown"),
+        "{}",
+        text(&unknown.stderr)
+    );
     assert!(child_ssh_processes_of_any_custctl().is_empty());
 }
 
@@ -332,8 +392,13 @@ fn every_way_of_ending_custctl_ends_its_tunnel() {
                 assert_eq!(status.code(), Some(128 + signal), "after signal {signal}");
             }
             let deadline = Instant::now() + Duration::from_secs(5);
-            while custctl::local::process::process_alive(ssh) || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                assert!(Instant::now() < deadline, "ssh {ssh} or port {port} left after signal {signal}");
+            while custctl::local::process::process_alive(ssh)
+                || std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            {
+                assert!(
+                    Instant::now() < deadline,
+                    "ssh {ssh} or port {port} left after signal {signal}"
+                );
                 std::thread::sleep(Duration::from_millis(20));
             }
         }
@@ -344,7 +409,10 @@ fn every_way_of_ending_custctl_ends_its_tunnel() {
 fn wait_for_child_ssh(parent: u32) -> u32 {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Some(pid) = all_pids().into_iter().find(|pid| parent_of(*pid) == Some(parent) && comm(*pid) == "ssh") {
+        if let Some(pid) = all_pids()
+            .into_iter()
+            .find(|pid| parent_of(*pid) == Some(parent) && comm(*pid) == "ssh")
+        {
             return pid;
         }
         assert!(Instant::now() < deadline, "custctl {parent} started no ssh");

@@ -130,7 +130,10 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
     repl.send("\x03");
     repl.expect("statement cancelled", long);
     repl.expect("customers (ro)> ", long);
-    assert!(started.elapsed() < Duration::from_secs(6), "Ctrl-C did not cancel SLEEP(10)");
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "Ctrl-C did not cancel SLEEP(10)"
+    );
 
     // The session goes on after the cancel.
     repl.send("SELECT 'still here' AS s;\r");

@@ -277,9 +277,7 @@ async fn wait_available(
             );
         }
         tokio::time::sleep(Duration::from_secs(10)).await;
-        current = find(client, &current.identifier)
-            .await
-            .context("while waiting")?;
+        current = find(client, &current.identifier).await.context("while waiting")?;
     }
     progress.clear();
     Ok(current)

@@ -86,7 +86,14 @@ fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> 
         return detach(global, state_dir, args);
     }
     if args.fresh {
-        for stale in ["mariadb", "state", "mariadb.port", "db-password", "stack.json", "bastion"] {
+        for stale in [
+            "mariadb",
+            "state",
+            "mariadb.port",
+            "db-password",
+            "stack.json",
+            "bastion",
+        ] {
             let path = state_dir.join(stale);
             let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
         }

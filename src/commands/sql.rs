@@ -91,7 +91,9 @@ pub fn run(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
     });
     let script = read_script(args)?;
     if script.is_none() && !std::io::stdin().is_terminal() {
-        return Err(InputError("no statements: pass -e SQL or --file FILE (or run in a terminal for the REPL)".into()).into());
+        return Err(
+            InputError("no statements: pass -e SQL or --file FILE (or run in a terminal for the REPL)".into()).into(),
+        );
     }
     // Before any thread starts, so that only the signal thread receives these signals.
     tunnel::exit_on_signals().context("installing the signal handler")?;
@@ -107,7 +109,9 @@ pub fn run(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
         None => None,
     };
     let connector = Connector {
-        host: tunnel.as_ref().map_or_else(|| target.host.clone(), |_| "127.0.0.1".to_string()),
+        host: tunnel
+            .as_ref()
+            .map_or_else(|| target.host.clone(), |_| "127.0.0.1".to_string()),
         port: tunnel.as_ref().map_or(target.port, |t| t.local_port),
         target,
         tls,
@@ -136,14 +140,19 @@ fn read_script(args: &SqlArgs) -> Result<Option<Vec<Statement>>> {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) if path.as_os_str() == "-" => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("reading statements from stdin")?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading statements from stdin")?;
             text
         }
-        (None, Some(path)) => std::fs::read_to_string(path)
-            .map_err(|e| InputError(format!("--file {}: {e}", path.display())))?,
+        (None, Some(path)) => {
+            std::fs::read_to_string(path).map_err(|e| InputError(format!("--file {}: {e}", path.display())))?
+        }
         (None, None) if !std::io::stdin().is_terminal() => {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("reading statements from stdin")?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading statements from stdin")?;
             text
         }
         (None, None) => return Ok(None),
@@ -222,12 +231,12 @@ async fn discover(settings: &Settings, args: &SqlArgs) -> Result<DbTarget> {
 /// The `username` and `password` of an RDS master user secret.
 async fn master_credentials(config: &aws_config::SdkConfig, arn: &str) -> Result<Credentials> {
     let secrets = aws_sdk_secretsmanager::Client::new(config);
-    let value = secrets
-        .get_secret_value()
-        .secret_id(arn)
-        .send()
-        .await
-        .map_err(|e| anyhow::anyhow!("reading the master user secret {arn}: {}", crate::aws::describe_sdk_error(&e)))?;
+    let value = secrets.get_secret_value().secret_id(arn).send().await.map_err(|e| {
+        anyhow::anyhow!(
+            "reading the master user secret {arn}: {}",
+            crate::aws::describe_sdk_error(&e)
+        )
+    })?;
     let text = value.secret_string().unwrap_or_default();
     // Parse errors could quote the secret; say only what is missing.
     let json: serde_json::Value = serde_json::from_str(text)
@@ -350,7 +359,11 @@ fn execute<W: Write>(
     out: &mut W,
     notes: bool,
 ) -> Result<()> {
-    let format = if statement.vertical { SqlFormat::Vertical } else { format };
+    let format = if statement.vertical {
+        SqlFormat::Vertical
+    } else {
+        format
+    };
     let started = Instant::now();
     let refusal = match conn.query_iter(&statement.sql) {
         Ok(result) => return print_results(result, format, out, notes, started),

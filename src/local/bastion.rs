@@ -210,7 +210,11 @@ fn current_user() -> Result<String> {
         if entry.is_null() {
             None
         } else {
-            Some(std::ffi::CStr::from_ptr((*entry).pw_name).to_string_lossy().into_owned())
+            Some(
+                std::ffi::CStr::from_ptr((*entry).pw_name)
+                    .to_string_lossy()
+                    .into_owned(),
+            )
         }
     };
     name.or_else(|| std::env::var("USER").ok())

@@ -61,8 +61,9 @@ pub struct StackInfo {
     pub db_pid: u32,
     pub db_secret_arn: String,
     /// The bastion (sshd) in front of the database, and what a client needs to log in to it.
+    /// Boxed: it would make `StackInfo` (and `config::Target`) large for every verb.
     #[serde(default)]
-    pub bastion: Option<BastionInfo>,
+    pub bastion: Option<Box<BastionInfo>>,
     pub state_dir: PathBuf,
     pub started_at: String,
 }
@@ -438,7 +439,7 @@ impl Stack {
             db_port: db.port,
             db_pid: db.pid(),
             db_secret_arn: secret_arn,
-            bastion: bastion.map(BastionInfo::of),
+            bastion: bastion.map(|server| Box::new(BastionInfo::of(server))),
             state_dir: settings.state_dir.clone(),
             started_at: chrono::Utc::now().to_rfc3339(),
         };

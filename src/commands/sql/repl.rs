@@ -13,7 +13,13 @@ use std::process::ExitCode;
 pub fn history_path(host: &str, port: u16) -> PathBuf {
     let name: String = format!("{host}_{port}")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     crate::local::stack::custctl_state_home().join("sql-history").join(name)
 }
