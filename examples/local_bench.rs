@@ -7,42 +7,13 @@
 //! `cargo run --release --example local_bench [-- MESSAGES]` (default 50,000). It builds the
 //! release binaries itself and needs MariaDB, boto3 and `moto[server]` installed.
 
+mod bench;
+
 use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
 use mysql::prelude::Queryable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-
-fn release_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "custctl",
-            "-p",
-            "customer-ingest",
-            "--bins",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "release build failed");
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn custctl(bin: &Path, state_dir: &Path) -> Command {
-    let mut command = Command::new(bin.join("custctl"));
-    command.arg("--state-dir").arg(state_dir);
-    command
-}
 
 fn count_rows(state_dir: &Path, info: &serde_json::Value) -> usize {
     let password = std::fs::read_to_string(state_dir.join("db-password")).unwrap();
@@ -63,12 +34,12 @@ async fn main() {
     let messages: usize = std::env::args()
         .nth(1)
         .map_or(50_000, |n| n.parse().expect("MESSAGES is a number"));
-    let bin = release_dir();
+    let bin = bench::release_dir();
     let state_dir = tempfile::tempdir().unwrap();
     let port = custctl::local::process::free_loopback_port().unwrap();
 
     let started = Instant::now();
-    let up = custctl(&bin, state_dir.path())
+    let up = bench::custctl(&bin, state_dir.path())
         .args(["local", "up", "--detach", "--fresh", "--port", &port.to_string()])
         .output()
         .unwrap();
@@ -141,7 +112,7 @@ async fn main() {
         .unwrap();
     let moto: serde_json::Value = serde_json::from_slice(&moto.stdout)
         .unwrap_or_else(|_| serde_json::json!({"error": String::from_utf8_lossy(&moto.stderr).trim().to_string()}));
-    let _ = custctl(&bin, state_dir.path()).args(["local", "down"]).output();
+    let _ = bench::custctl(&bin, state_dir.path()).args(["local", "down"]).output();
 
     println!("local up --detach ready:   {up_seconds:.2} s");
     println!("end to end:                {messages} messages -> rows in {e2e_seconds:.2} s = {:.0} msgs/s (sending took {sent_seconds:.2} s)", messages as f64 / e2e_seconds);

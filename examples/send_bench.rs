@@ -9,49 +9,14 @@
 //! `cargo run --release --example send_bench [-- MESSAGES [ROUNDS]]` (default 100,000 and 3).
 //! It builds the release binaries itself and needs MariaDB (for the stack).
 
+mod bench;
+
 use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 use futures::stream::{self, StreamExt};
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Instant;
 
 const CONCURRENCY: usize = 8;
-
-fn release_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "custctl",
-            "-p",
-            "customer-ingest",
-            "--bins",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "release build failed");
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-fn custctl(bin: &Path, state_dir: &Path) -> Command {
-    let mut command = Command::new(bin.join("custctl"));
-    command.arg("--state-dir").arg(state_dir);
-    for (key, _) in std::env::vars_os() {
-        if key.to_string_lossy().starts_with("CUSTCTL_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
 
 async fn fresh_queue(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
     sqs.create_queue()
@@ -86,7 +51,7 @@ async fn custctl_run(
 ) -> (f64, f64) {
     let url = fresh_queue(sqs, queue).await;
     let started = Instant::now();
-    let out = custctl(bin, state_dir)
+    let out = bench::custctl(bin, state_dir)
         .args(["--local", "--quiet", "--output", "json", "--queue", queue, "send"])
         .args([
             "--generate",
@@ -148,10 +113,10 @@ async fn main() {
         .next()
         .map_or(100_000, |n| n.parse().expect("MESSAGES is a number"));
     let rounds: usize = args.next().map_or(3, |n| n.parse().expect("ROUNDS is a number"));
-    let bin = release_dir();
+    let bin = bench::release_dir();
     let state_dir = tempfile::tempdir().unwrap();
     let port = custctl::local::process::free_loopback_port().unwrap();
-    let up = custctl(&bin, state_dir.path())
+    let up = bench::custctl(&bin, state_dir.path())
         .args([
             "local",
             "up",
@@ -217,5 +182,5 @@ async fn main() {
         100.0 * wall / plain,
         100.0 * own / plain
     );
-    let _ = custctl(&bin, state_dir.path()).args(["local", "down"]).output();
+    let _ = bench::custctl(&bin, state_dir.path()).args(["local", "down"]).output();
 }
