@@ -385,23 +385,25 @@ mod tests {
 
     #[test]
     fn ssh_failures_are_told_apart() {
-        let c = |text| classify(text, "b", "db:3306");
-        assert!(matches!(
-            c("ssh: connect to host 127.0.0.1 port 2: Connection refused"),
-            Some(TunnelError::BastionDown { .. })
-        ));
-        assert!(matches!(
-            c("root@127.0.0.1: Permission denied (publickey)."),
-            Some(TunnelError::KeyRefused { .. })
-        ));
-        assert!(matches!(
-            c("Host key verification failed."),
-            Some(TunnelError::HostKeyUnknown { .. })
-        ));
-        assert!(matches!(
-            c("channel 2: open failed: administratively prohibited: open failed"),
-            Some(TunnelError::ForwardRefused { .. })
-        ));
-        assert_eq!(c("Warning: something"), None);
+        let kind = |text: &str| match classify(text, "b", "db:3306") {
+            Some(TunnelError::BastionDown { .. }) => "down",
+            Some(TunnelError::KeyRefused { .. }) => "key",
+            Some(TunnelError::HostKeyUnknown { .. }) => "host key",
+            Some(TunnelError::ForwardRefused { .. }) => "forward",
+            Some(TunnelError::Other { .. }) => "other",
+            None => "none",
+        };
+        for (stderr, expected) in [
+            ("ssh: connect to host 127.0.0.1 port 2: Connection refused", "down"),
+            ("root@127.0.0.1: Permission denied (publickey).", "key"),
+            ("Host key verification failed.", "host key"),
+            (
+                "channel 2: open failed: administratively prohibited: open failed",
+                "forward",
+            ),
+            ("Warning: something", "none"),
+        ] {
+            assert_eq!(kind(stderr), expected, "{stderr}");
+        }
     }
 }

@@ -257,13 +257,7 @@ fn sql_through_the_bastion_returns_what_a_direct_query_returns_and_keeps_the_pas
 
     // While a query runs, no process on the machine has the password in its argv.
     let password = db_password(&stack);
-    let mut slow = stack
-        .custctl()
-        .args(["--local", "sql", "-e", "SELECT SLEEP(3)"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut slow = sleeping_sql(&stack, 3);
     let ssh = wait_for_child_ssh(slow.id());
     for pid in all_pids() {
         let argv = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
@@ -375,13 +369,7 @@ fn every_way_of_ending_custctl_ends_its_tunnel() {
     let stack = LocalStack::up(&[]);
     for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGKILL] {
         for _ in 0..20 {
-            let mut child = stack
-                .custctl()
-                .args(["--local", "sql", "-e", "SELECT SLEEP(30)"])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
+            let mut child = sleeping_sql(&stack, 30);
             let ssh = wait_for_child_ssh(child.id());
             let port = tunnel_port(ssh);
             wait_listening(port);
@@ -403,6 +391,17 @@ fn every_way_of_ending_custctl_ends_its_tunnel() {
             }
         }
     }
+}
+
+/// `custctl --local sql -e 'SELECT SLEEP(seconds)'`, started.
+fn sleeping_sql(stack: &LocalStack, seconds: u32) -> std::process::Child {
+    stack
+        .custctl()
+        .args(["--local", "sql", "-e", &format!("SELECT SLEEP({seconds})")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
 }
 
 /// The pid of the ssh that custctl `parent` started, once it runs.

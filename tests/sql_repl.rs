@@ -69,19 +69,27 @@ impl PtySession {
         }
     }
 
+    /// Types `text` and waits for each of `answers`, in order.
+    fn ask(&mut self, text: &str, answers: &[&str]) {
+        self.send(text);
+        for answer in answers {
+            self.expect(answer, Duration::from_secs(30));
+        }
+    }
+
     fn send(&mut self, text: &str) {
         self.master.write_all(text.as_bytes()).unwrap();
     }
 
     /// Waits until `needle` appears after what earlier expectations consumed.
-    fn expect(&mut self, needle: &str, limit: Duration) -> Duration {
+    fn expect(&mut self, needle: &str, limit: Duration) {
         let started = Instant::now();
         loop {
             {
                 let seen = self.seen.lock().unwrap();
                 if let Some(at) = seen[self.cursor..].find(needle) {
                     self.cursor += at + needle.len();
-                    return started.elapsed();
+                    return;
                 }
                 assert!(
                     started.elapsed() < limit,
@@ -93,6 +101,8 @@ impl PtySession {
         }
     }
 }
+
+const PROMPT: &str = "customers (ro)> ";
 
 #[test]
 fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out_of_history() {
@@ -106,42 +116,25 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
     let mut repl = PtySession::spawn(command);
     let long = Duration::from_secs(30);
 
-    repl.expect("customers (ro)> ", long);
-    repl.send("SELECT\r");
-    repl.expect("-> ", long);
-    repl.send("41 + 1 AS answer;\r");
-    repl.expect("42", long);
-    repl.expect("1 row in set (", long);
-
-    repl.send("SELECT 'vertical' AS shape\\G\r");
-    repl.expect("shape: vertical", long);
-
-    repl.send("SELECT nope;\r");
-    repl.expect("ERROR 1054", long);
-    repl.expect("customers (ro)> ", long);
-
-    repl.send("INSERT INTO nowhere VALUES (1);\r");
-    repl.expect("ERROR", long);
-    repl.expect("customers (ro)> ", long);
+    repl.expect(PROMPT, long);
+    repl.ask("SELECT\r", &["-> "]);
+    repl.ask("41 + 1 AS answer;\r", &["42", "1 row in set (", PROMPT]);
+    repl.ask("SELECT 'vertical' AS shape\\G\r", &["shape: vertical", PROMPT]);
+    repl.ask("SELECT nope;\r", &["ERROR 1054", PROMPT]);
+    repl.ask("INSERT INTO nowhere VALUES (1);\r", &["ERROR", PROMPT]);
 
     repl.send("SELECT SLEEP(10) AS slept;\r");
     std::thread::sleep(Duration::from_millis(1500));
     let started = Instant::now();
-    repl.send("\x03");
-    repl.expect("statement cancelled", long);
-    repl.expect("customers (ro)> ", long);
+    repl.ask("\x03", &["statement cancelled", PROMPT]);
     assert!(
         started.elapsed() < Duration::from_secs(6),
         "Ctrl-C did not cancel SLEEP(10)"
     );
 
     // The session goes on after the cancel.
-    repl.send("SELECT 'still here' AS s;\r");
-    repl.expect("still here", long);
-
-    repl.send("SET PASSWORD = PASSWORD('hunter2');\r");
-    repl.expect("hunter2", long);
-    repl.expect("customers (ro)> ", long);
+    repl.ask("SELECT 'still here' AS s;\r", &["still here", PROMPT]);
+    repl.ask("SET PASSWORD = PASSWORD('hunter2');\r", &["hunter2", PROMPT]);
     repl.send("\\q\r");
     let deadline = Instant::now() + long;
     let status = loop {

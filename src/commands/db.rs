@@ -58,11 +58,7 @@ impl DbDescription {
                         .collect()
                 })
                 .unwrap_or_default(),
-            security_groups: db
-                .vpc_security_groups()
-                .iter()
-                .filter_map(|g| g.vpc_security_group_id().map(str::to_string))
-                .collect(),
+            security_groups: security_group_ids(db.vpc_security_groups()),
             publicly_accessible: db.publicly_accessible(),
             storage_encrypted: db.storage_encrypted(),
             iam_auth: db.iam_database_authentication_enabled(),
@@ -89,11 +85,7 @@ impl DbDescription {
             database: db.database_name().map(str::to_string),
             vpc: member.and_then(|m| m.vpc.clone()),
             subnets: member.map(|m| m.subnets.clone()).unwrap_or_default(),
-            security_groups: db
-                .vpc_security_groups()
-                .iter()
-                .filter_map(|g| g.vpc_security_group_id().map(str::to_string))
-                .collect(),
+            security_groups: security_group_ids(db.vpc_security_groups()),
             publicly_accessible: db.publicly_accessible(),
             storage_encrypted: db.storage_encrypted(),
             iam_auth: db.iam_database_authentication_enabled(),
@@ -109,6 +101,13 @@ impl DbDescription {
             _ => "-".into(),
         }
     }
+}
+
+fn security_group_ids(groups: &[aws_sdk_rds::types::VpcSecurityGroupMembership]) -> Vec<String> {
+    groups
+        .iter()
+        .filter_map(|g| g.vpc_security_group_id().map(str::to_string))
+        .collect()
 }
 
 fn yes_no(value: Option<bool>) -> String {
