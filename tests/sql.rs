@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-use support::LocalStack;
+use support::{all_pids, comm, parent_of, wait_for_child_ssh, LocalStack};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -404,21 +404,6 @@ fn sleeping_sql(stack: &LocalStack, seconds: u32) -> std::process::Child {
         .unwrap()
 }
 
-/// The pid of the ssh that custctl `parent` started, once it runs.
-fn wait_for_child_ssh(parent: u32) -> u32 {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(pid) = all_pids()
-            .into_iter()
-            .find(|pid| parent_of(*pid) == Some(parent) && comm(*pid) == "ssh")
-        {
-            return pid;
-        }
-        assert!(Instant::now() < deadline, "custctl {parent} started no ssh");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
 /// The local port of ssh's `-L 127.0.0.1:PORT:...`.
 fn tunnel_port(ssh: u32) -> u16 {
     let argv = std::fs::read(format!("/proc/{ssh}/cmdline")).unwrap();
@@ -434,24 +419,4 @@ fn child_ssh_processes_of_any_custctl() -> Vec<u32> {
         .into_iter()
         .filter(|pid| comm(*pid) == "ssh" && parent_of(*pid).is_some_and(|p| parents.contains(&p)))
         .collect()
-}
-
-fn all_pids() -> Vec<u32> {
-    std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse().ok())
-        .collect()
-}
-
-fn comm(pid: u32) -> String {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .unwrap_or_default()
-        .trim()
-        .to_string()
-}
-
-fn parent_of(pid: u32) -> Option<u32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
 }

@@ -135,6 +135,16 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
     // The session goes on after the cancel.
     repl.ask("SELECT 'still here' AS s;\r", &["still here", PROMPT]);
     repl.ask("SET PASSWORD = PASSWORD('hunter2');\r", &["hunter2", PROMPT]);
+
+    // The tunnel dies under the session: the next statement says so and goes through a new one.
+    let ssh = support::wait_for_child_ssh(repl.child.id());
+    // SAFETY: a signal to the test's own grandchild, found by its parent pid.
+    unsafe { libc::kill(ssh as i32, libc::SIGKILL) };
+    std::thread::sleep(Duration::from_millis(300));
+    repl.ask(
+        "SELECT 'reopened' AS r;\r",
+        &["tunnel to the bastion dropped", "reopened", PROMPT],
+    );
     repl.send("\\q\r");
     let deadline = Instant::now() + long;
     let status = loop {

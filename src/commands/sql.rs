@@ -90,11 +90,6 @@ pub fn run(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
         OutputFormat::Table => SqlFormat::Table,
     });
     let script = read_script(args)?;
-    if script.is_none() && !std::io::stdin().is_terminal() {
-        return Err(
-            InputError("no statements: pass -e SQL or --file FILE (or run in a terminal for the REPL)".into()).into(),
-        );
-    }
     // Before any thread starts, so that only the signal thread receives these signals.
     tunnel::exit_on_signals().context("installing the signal handler")?;
     let bastion = bastion_spec(&settings, args)?;

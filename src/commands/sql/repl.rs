@@ -70,6 +70,8 @@ pub(super) fn run(session: &mut ReplSession, history: &Path) -> Result<ExitCode>
                 let entry = format!("{}{}", statement.sql, if statement.vertical { "\\G" } else { ";" });
                 let _ = editor.add_history_entry(entry);
                 let _ = editor.save_history(history);
+                // Statements can name customers: the history is the user's alone.
+                let _ = std::fs::set_permissions(history, std::os::unix::fs::PermissionsExt::from_mode(0o600));
             }
             session.run(statement)?;
         }
