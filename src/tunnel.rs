@@ -327,6 +327,19 @@ pub fn clear_interrupt_handler() {
     *INTERRUPT_HANDLER.lock().unwrap_or_else(PoisonError::into_inner) = None;
 }
 
+/// The signal that is ending custctl, once the signal thread has started ending the tunnels.
+static ENDING_SIGNAL: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+/// Ending the tunnel makes whatever used it fail, and that failure can reach `main` before the
+/// signal thread exits: a verb calls this on its way out so that a signal still ends custctl
+/// with 128 + its number, not with that failure.
+pub fn exit_if_ending_on_signal() {
+    let signal = ENDING_SIGNAL.load(std::sync::atomic::Ordering::SeqCst);
+    if signal != 0 {
+        std::process::exit(128 + signal);
+    }
+}
+
 /// Routes SIGINT, SIGTERM and SIGHUP to one thread that ends every tunnel and then exits with
 /// 128 + the signal's number. Call it before any other thread starts: the signals are blocked
 /// in the caller, and threads inherit that, so only the signal thread ever sees them.
@@ -359,6 +372,7 @@ pub fn exit_on_signals() -> std::io::Result<()> {
                 continue;
             }
         }
+        ENDING_SIGNAL.store(signal, std::sync::atomic::Ordering::SeqCst);
         let pids: Vec<u32> = live_tunnels().clone();
         for pid in pids {
             end_process_group(pid);

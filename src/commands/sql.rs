@@ -84,6 +84,13 @@ impl Connector {
 }
 
 pub fn run(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
+    let outcome = run_session(global, args);
+    // Every tunnel guard is dropped by now.
+    tunnel::exit_if_ending_on_signal();
+    outcome
+}
+
+fn run_session(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
     let settings = Settings::resolve(global)?;
     let format = args.format.unwrap_or(match global.output {
         OutputFormat::Json => SqlFormat::Json,
