@@ -33,6 +33,9 @@ impl PtySession {
         // SAFETY: openpty fills in two new descriptors, which we own from here on.
         let opened = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
         assert_eq!(opened, 0, "openpty failed");
+        // SAFETY: sets a flag on the descriptor just opened. Without it the child would hold the
+        // master too, and would never see the hangup when the test ends.
+        unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
         // SAFETY: both descriptors were just opened for us.
         let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
         command
@@ -99,6 +102,14 @@ impl PtySession {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+}
+
+impl Drop for PtySession {
+    /// A failed test must not leave the REPL (and its tunnel) running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
