@@ -254,6 +254,25 @@ fn sql_through_the_bastion_returns_what_a_direct_query_returns_and_keeps_the_pas
         text(&vertical.stdout)
     );
 
+    // --db-user logs in as another user, with the password from MYSQL_PWD (never argv).
+    let as_user = stack
+        .custctl()
+        .env("MYSQL_PWD", db_password(&stack))
+        .args([
+            "--local",
+            "sql",
+            "--db-user",
+            "ingest",
+            "--format",
+            "csv",
+            "-e",
+            "SELECT CURRENT_USER() AS u",
+        ])
+        .output()
+        .unwrap();
+    assert!(as_user.status.success(), "{}", text(&as_user.stderr));
+    assert_eq!(text(&as_user.stdout), "u\ningest@127.0.0.1\n");
+
     // While a query runs, no process on the machine has the password in its argv.
     let password = db_password(&stack);
     let mut slow = sleeping_sql(&stack, 3);
