@@ -41,6 +41,8 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the function''s log group: history, live (--follow), one invocation, a summary')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -257,6 +259,59 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'custctl;db' {
+            [CompletionResult]::new('--wait-timeout', '--wait-timeout', [CompletionResultType]::ParameterName, 'Give up waiting after this many seconds')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Wait (with a spinner) until the instance or cluster is available (needs --db-instance)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'custctl;sql' {
+            [CompletionResult]::new('-e', '-e', [CompletionResultType]::ParameterName, 'Run these statements (separated by `;`) and exit, instead of starting the REPL')
+            [CompletionResult]::new('--execute', '--execute', [CompletionResultType]::ParameterName, 'Run these statements (separated by `;`) and exit, instead of starting the REPL')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Run the statements of this file (`-` is stdin) and exit')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Run the statements of this file (`-` is stdin) and exit')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'How results are printed [default: table; json with --output json]')
+            [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'Reach the database through this SSH bastion [default: the config file''s, or the local stack''s]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)')
+            [CompletionResult]::new('--db-user', '--db-user', [CompletionResultType]::ParameterName, 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'The database (schema) to use [default: the instance''s database name]')
+            [CompletionResult]::new('--ssl-ca', '--ssl-ca', [CompletionResultType]::ParameterName, 'CA bundle that signs the server''s certificate (RDS: the region''s global-bundle.pem)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--no-bastion', '--no-bastion', [CompletionResultType]::ParameterName, 'Connect to the database''s endpoint directly, without a bastion')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Allow writes (the session is read-only by default)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'custctl;completions' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
@@ -300,6 +355,8 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'Run the whole pipeline on this machine: no Docker, no AWS account')
             [CompletionResult]::new('invoke', 'invoke', [CompletionResultType]::ParameterValue, 'Invoke the function once with an SQS event built as the event source mapping builds it')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the function''s log group: history, live (--follow), one invocation, a summary')
+            [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance')
+            [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -327,6 +384,12 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help;logs' {
+            break
+        }
+        'custctl;help;db' {
+            break
+        }
+        'custctl;help;sql' {
             break
         }
         'custctl;help;completions' {

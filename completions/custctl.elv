@@ -38,6 +38,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
             cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
             cand logs 'Show the function''s log group: history, live (--follow), one invocation, a summary'
+            cand db 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
+            cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -241,6 +243,57 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'custctl;db'= {
+            cand --wait-timeout 'Give up waiting after this many seconds'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --wait 'Wait (with a spinner) until the instance or cluster is available (needs --db-instance)'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;sql'= {
+            cand -e 'Run these statements (separated by `;`) and exit, instead of starting the REPL'
+            cand --execute 'Run these statements (separated by `;`) and exit, instead of starting the REPL'
+            cand -f 'Run the statements of this file (`-` is stdin) and exit'
+            cand --file 'Run the statements of this file (`-` is stdin) and exit'
+            cand --format 'How results are printed [default: table; json with --output json]'
+            cand --bastion 'Reach the database through this SSH bastion [default: the config file''s, or the local stack''s]'
+            cand -i 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)'
+            cand --identity 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)'
+            cand --db-user 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret'
+            cand --database 'The database (schema) to use [default: the instance''s database name]'
+            cand --ssl-ca 'CA bundle that signs the server''s certificate (RDS: the region''s global-bundle.pem)'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --no-bastion 'Connect to the database''s endpoint directly, without a bastion'
+            cand --write 'Allow writes (the session is read-only by default)'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;completions'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
@@ -282,6 +335,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand local 'Run the whole pipeline on this machine: no Docker, no AWS account'
             cand invoke 'Invoke the function once with an SQS event built as the event source mapping builds it'
             cand logs 'Show the function''s log group: history, live (--follow), one invocation, a summary'
+            cand db 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
+            cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -302,6 +357,10 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;invoke'= {
         }
         &'custctl;help;logs'= {
+        }
+        &'custctl;help;db'= {
+        }
+        &'custctl;help;sql'= {
         }
         &'custctl;help;completions'= {
         }

@@ -42,6 +42,8 @@ complete -c custctl -n "__fish_custctl_needs_command" -f -a "send" -d 'Send Cust
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print custctl\'s man page (roff)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -208,6 +210,50 @@ complete -c custctl -n "__fish_custctl_using_subcommand logs" -l local -d 'Talk 
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l wait-timeout -d 'Give up waiting after this many seconds' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l wait -d 'Wait (with a spinner) until the instance or cluster is available (needs --db-instance)'
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand db" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand db" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand db" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s e -l execute -d 'Run these statements (separated by `;`) and exit, instead of starting the REPL' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s f -l file -d 'Run the statements of this file (`-` is stdin) and exit' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l format -d 'How results are printed [default: table; json with --output json]' -r -f -a "table\t''
+vertical\t''
+csv\t''
+tsv\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l bastion -d 'Reach the database through this SSH bastion [default: the config file\'s, or the local stack\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s i -l identity -d 'The private key to log in to the bastion with (default: ssh\'s own choice: agent, ~/.ssh)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l db-user -d 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l database -d 'The database (schema) to use [default: the instance\'s database name]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l ssl-ca -d 'CA bundle that signs the server\'s certificate (RDS: the region\'s global-bundle.pem)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l no-bastion -d 'Connect to the database\'s endpoint directly, without a bastion'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l write -d 'Allow writes (the session is read-only by default)'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -236,13 +282,15 @@ complete -c custctl -n "__fish_custctl_using_subcommand man" -l local -d 'Talk t
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'

@@ -80,6 +80,10 @@ pub enum Command {
     Invoke(InvokeArgs),
     /// Show the function's log group: history, live (--follow), one invocation, a summary.
     Logs(LogsArgs),
+    /// Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance.
+    Db(DbArgs),
+    /// Query the private database through the bastion: one-shot (-e, --file) or a REPL.
+    Sql(SqlArgs),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -366,4 +370,80 @@ pub struct UpArgs {
     /// (AWS: 3 hours; shorter to try a client's reconnects).
     #[arg(long, default_value_t = 10_800, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
     pub live_tail_session_limit: u32,
+}
+
+/// `custctl db`.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// Wait (with a spinner) until the instance or cluster is available (needs --db-instance).
+    #[arg(long)]
+    pub wait: bool,
+
+    /// Give up waiting after this many seconds.
+    #[arg(long, default_value_t = 1800, value_name = "SECONDS", requires = "wait")]
+    pub wait_timeout: u64,
+}
+
+/// `custctl sql`.
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// Run these statements (separated by `;`) and exit, instead of starting the REPL.
+    #[arg(long, short = 'e', value_name = "SQL", conflicts_with = "file")]
+    pub execute: Option<String>,
+
+    /// Run the statements of this file (`-` is stdin) and exit.
+    #[arg(long, short, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+
+    /// How results are printed [default: table; json with --output json].
+    #[arg(long, value_enum)]
+    pub format: Option<SqlFormat>,
+
+    /// Reach the database through this SSH bastion [default: the config file's, or the local stack's].
+    #[arg(
+        long,
+        env = "CUSTCTL_BASTION",
+        value_name = "USER@HOST[:PORT]",
+        help_heading = "Connection"
+    )]
+    pub bastion: Option<String>,
+
+    /// The private key to log in to the bastion with (default: ssh's own choice: agent, ~/.ssh).
+    #[arg(
+        long,
+        short = 'i',
+        env = "CUSTCTL_IDENTITY",
+        value_name = "FILE",
+        help_heading = "Connection"
+    )]
+    pub identity: Option<PathBuf>,
+
+    /// Connect to the database's endpoint directly, without a bastion.
+    #[arg(long, conflicts_with_all = ["bastion", "identity"], help_heading = "Connection")]
+    pub no_bastion: bool,
+
+    /// Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret.
+    #[arg(long, value_name = "USER", help_heading = "Connection")]
+    pub db_user: Option<String>,
+
+    /// The database (schema) to use [default: the instance's database name].
+    #[arg(long, value_name = "NAME", help_heading = "Connection")]
+    pub database: Option<String>,
+
+    /// CA bundle that signs the server's certificate (RDS: the region's global-bundle.pem).
+    #[arg(long, value_name = "FILE", help_heading = "Connection")]
+    pub ssl_ca: Option<PathBuf>,
+
+    /// Allow writes (the session is read-only by default).
+    #[arg(long)]
+    pub write: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SqlFormat {
+    Table,
+    Vertical,
+    Csv,
+    Tsv,
+    Json,
 }

@@ -9,4 +9,7 @@ pub mod local;
 pub mod logs;
 pub mod output;
 pub mod progress;
+pub mod result_writer;
 pub mod source;
+pub mod statements;
+pub mod tunnel;

@@ -32,6 +32,15 @@ impl Progress {
         Progress::with(quiet, ProgressBar::no_length(), style)
     }
 
+    /// A spinner with a message, for a wait whose length is not known.
+    pub fn spinner(quiet: bool, message: &str) -> Progress {
+        let style = ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+        let progress = Progress::with(quiet, ProgressBar::new_spinner(), style);
+        progress.set_message(message.to_string());
+        progress
+    }
+
     fn with(quiet: bool, bar: ProgressBar, style: ProgressStyle) -> Progress {
         if quiet || !std::io::stderr().is_terminal() {
             return Progress {

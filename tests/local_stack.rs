@@ -36,6 +36,9 @@ fn the_stack_comes_up_idempotently_and_goes_down_leaving_nothing() {
     assert_eq!(status["endpoint"], stack.endpoint);
     let db_pid = status["db_pid"].as_u64().unwrap() as u32;
     assert!(custctl::local::process::process_alive(db_pid));
+    let sshd_pid = status["bastion"]["pid"].as_u64().unwrap() as u32;
+    let sshd_port = status["bastion"]["port"].as_u64().unwrap() as u16;
+    assert!(custctl::local::process::process_alive(sshd_pid));
 
     // A second `up` finds the running stack and leaves it be.
     let again = stack.custctl().args(["local", "up", "--detach"]).output().unwrap();
@@ -64,6 +67,11 @@ fn the_stack_comes_up_idempotently_and_goes_down_leaving_nothing() {
         "the stack process is gone"
     );
     assert!(!custctl::local::process::process_alive(db_pid), "MariaDB is gone");
+    assert!(!custctl::local::process::process_alive(sshd_pid), "the bastion is gone");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", sshd_port)).is_err(),
+        "the bastion's port is free"
+    );
     assert!(stack.function_pids().is_empty(), "no function process is left");
     assert!(
         std::net::TcpStream::connect(stack.endpoint.trim_start_matches("http://")).is_err(),

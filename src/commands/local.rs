@@ -2,6 +2,7 @@
 
 use super::InputError;
 use crate::cli::{GlobalArgs, LocalCommand, UpArgs};
+use crate::local::bastion::BastionServer;
 use crate::local::lambda::esm::{MappingEvent, MappingSettings};
 use crate::local::process::signal_pid;
 use crate::local::sqs::models::QueueEvent;
@@ -86,33 +87,50 @@ fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> 
         return detach(global, state_dir, args);
     }
     if args.fresh {
-        for stale in ["mariadb", "state", "mariadb.port", "db-password", "stack.json"] {
+        for stale in [
+            "mariadb",
+            "state",
+            "mariadb.port",
+            "db-password",
+            "stack.json",
+            "bastion",
+        ] {
             let path = state_dir.join(stale);
             let _ = std::fs::remove_dir_all(&path).or_else(|_| std::fs::remove_file(&path));
         }
     }
     let db = stack::SupervisedDatabase::start(&settings)?;
+    // Started from this thread, which lives as long as the stack: the parent-death signal
+    // stops sshd with it. PermitOpen names the database's port of this run.
+    let bastion = BastionServer::start(state_dir, db.port).context("starting the bastion (sshd)")?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let result = runtime.block_on(serve(global, &settings, &db));
+    let result = runtime.block_on(serve(global, &settings, &db, &bastion));
     runtime.shutdown_timeout(Duration::from_secs(2));
+    drop(bastion);
     drop(db);
     let _ = std::fs::remove_file(StackInfo::path(state_dir));
     result.map(|()| ExitCode::SUCCESS)
 }
 
-async fn serve(global: &GlobalArgs, settings: &StackSettings, db: &stack::SupervisedDatabase) -> Result<()> {
-    let stack = Stack::start(settings, db).await?;
+async fn serve(
+    global: &GlobalArgs,
+    settings: &StackSettings,
+    db: &stack::SupervisedDatabase,
+    bastion: &BastionServer,
+) -> Result<()> {
+    let stack = Stack::start(settings, db, Some(bastion)).await?;
     let info_path = StackInfo::path(&settings.state_dir);
     let temporary = settings.state_dir.join(".stack.json.tmp");
     std::fs::write(&temporary, serde_json::to_string_pretty(&stack.info)?)?;
     std::fs::rename(&temporary, &info_path)?;
     if !global.quiet {
         eprintln!(
-            "custctl: local stack ready at {} (queue {}, function {}, MariaDB on 127.0.0.1:{}); Ctrl-C stops it",
+            "custctl: local stack ready at {} (queue {}, function {}, MariaDB on 127.0.0.1:{}, bastion on 127.0.0.1:{}); Ctrl-C stops it",
             stack.info.endpoint,
             stack::QUEUE,
             stack::FUNCTION,
-            stack.info.db_port
+            stack.info.db_port,
+            bastion.port
         );
     }
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -299,8 +317,13 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
     };
     signal_pid(info.pid, Duration::from_secs(30));
     // The stack stops MariaDB itself; should it have died without doing so, do it here.
-    if crate::local::process::process_alive(info.db_pid) && is_mariadb(info.db_pid) {
+    if crate::local::process::process_alive(info.db_pid) && runs_program(info.db_pid, "mariadbd") {
         signal_pid(info.db_pid, Duration::from_secs(10));
+    }
+    if let Some(bastion) = info.bastion.as_ref() {
+        if crate::local::process::process_alive(bastion.pid) && runs_program(bastion.pid, "sshd") {
+            signal_pid(bastion.pid, Duration::from_secs(5));
+        }
     }
     let _ = std::fs::remove_file(StackInfo::path(state_dir));
     if !global.quiet {
@@ -309,8 +332,8 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn is_mariadb(pid: u32) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == "mariadbd")
+fn runs_program(pid: u32, program: &str) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == program)
 }
 
 /// `custctl local status`.
@@ -343,6 +366,13 @@ impl Render for StackStatus {
                     ("log group", i.log_group.clone()),
                     ("db instance", format!("{} (127.0.0.1:{})", i.db_instance, i.db_port)),
                     ("db secret", i.db_secret_arn.clone()),
+                    (
+                        "bastion",
+                        i.bastion.as_ref().map_or_else(
+                            || "none".to_string(),
+                            |b| format!("{}@{}:{} (key {})", b.user, b.host, b.port, b.identity.display()),
+                        ),
+                    ),
                     ("started", i.started_at.clone()),
                 ]
                 .map(|(k, v)| vec![k.to_string(), v]),

@@ -1,10 +1,12 @@
 //! One module per verb. `run` dispatches the parsed command line to them.
 
 pub mod completions;
+pub mod db;
 pub mod invoke;
 pub mod local;
 pub mod logs;
 pub mod send;
+pub mod sql;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -28,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Local(command) => local::run(&cli.global, command),
         Command::Invoke(args) => invoke::run(&cli.global, args),
         Command::Logs(args) => logs::run(&cli.global, &args),
+        Command::Db(args) => db::run(&cli.global, &args),
+        Command::Sql(args) => sql::run(&cli.global, &args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }

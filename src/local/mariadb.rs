@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::process::{find_program, signal_child, MissingProgram, ParentDeathSignal};
+use super::process::{find_program, is_root, signal_child, MissingProgram, ParentDeathSignal};
 
 /// Why the server could not be run.
 #[derive(Debug, thiserror::Error)]
@@ -209,11 +209,6 @@ fn install_db(datadir: &Path) -> Result<(), MariaDbError> {
         });
     }
     Ok(())
-}
-
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() == 0 }
 }
 
 fn tail_of(path: &Path, lines: usize) -> String {

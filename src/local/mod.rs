@@ -2,6 +2,7 @@
 //! account. Real processes where the issue names them (MariaDB, the function binary), and AWS's
 //! wire protocols for the services, so unmodified SDKs and CLIs work against it.
 
+pub mod bastion;
 pub mod gateway;
 pub mod lambda;
 pub mod logs;

@@ -97,3 +97,9 @@ pub fn process_alive(pid: u32) -> bool {
                 .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
         })
 }
+
+/// Whether custctl runs as root (daemons then need to be told which user to be).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}

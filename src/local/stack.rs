@@ -4,6 +4,7 @@
 //! `stack.json` in the state dir says that a stack runs, where, and under which pid; the
 //! other verbs (`--local`) read it to find the endpoint and the pipeline's names.
 
+use super::bastion::BastionServer;
 use super::gateway::Gateway;
 use super::lambda::api::LambdaService;
 use super::lambda::esm::{check_visibility_timeout, MappingSettings, QueueMessage, QueueSource};
@@ -61,6 +62,10 @@ pub struct StackInfo {
     pub db_port: u16,
     pub db_pid: u32,
     pub db_secret_arn: String,
+    /// The bastion (sshd) in front of the database, and what a client needs to log in to it.
+    /// Boxed: it would make `StackInfo` (and `config::Target`) large for every verb.
+    #[serde(default)]
+    pub bastion: Option<Box<BastionInfo>>,
     pub state_dir: PathBuf,
     pub started_at: String,
 }
@@ -78,14 +83,47 @@ impl StackInfo {
     }
 }
 
+/// Where the local bastion listens and how to log in: `ssh -i key -p port user@host`, trusting
+/// the host key in `known_hosts`.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BastionInfo {
+    pub host: String,
+    pub port: u16,
+    pub user: String,
+    pub identity: PathBuf,
+    pub known_hosts: PathBuf,
+    pub log: PathBuf,
+    pub pid: u32,
+}
+
+impl BastionInfo {
+    pub fn of(server: &BastionServer) -> BastionInfo {
+        BastionInfo {
+            host: "127.0.0.1".into(),
+            port: server.port,
+            user: server.user.clone(),
+            identity: server.files.client_key(),
+            known_hosts: server.files.known_hosts(),
+            log: server.files.log(),
+            pid: server.pid(),
+        }
+    }
+}
+
 /// `$XDG_STATE_HOME/custctl/local`, or `~/.local/state/custctl/local`.
 pub fn default_state_dir() -> PathBuf {
+    custctl_state_home().join("local")
+}
+
+/// `$XDG_STATE_HOME/custctl`, or `~/.local/state/custctl`: custctl's own state (the local
+/// stack, the SQL history).
+pub fn custctl_state_home() -> PathBuf {
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
         .unwrap_or_else(|| PathBuf::from(".custctl-state"));
-    base.join("custctl").join("local")
+    base.join("custctl")
 }
 
 /// The function binary beside the running custctl (cargo puts both in one target dir).
@@ -274,8 +312,12 @@ impl Drop for SupervisedDatabase {
 }
 
 impl Stack {
-    /// Starts every service and the endpoint. MariaDB must already run (see [`start_database`]).
-    pub async fn start(settings: &StackSettings, db: &SupervisedDatabase) -> Result<Stack> {
+    /// Starts every service and the endpoint. MariaDB (and the bastion) must already run.
+    pub async fn start(
+        settings: &StackSettings,
+        db: &SupervisedDatabase,
+        bastion: Option<&BastionServer>,
+    ) -> Result<Stack> {
         check_visibility_timeout(settings.visibility_timeout, settings.function_timeout)
             .map_err(|e| anyhow::anyhow!("{} (raise --visibility-timeout or lower --function-timeout)", e.message))?;
         settings
@@ -401,6 +443,7 @@ impl Stack {
             db_port: db.port,
             db_pid: db.pid(),
             db_secret_arn: secret_arn,
+            bastion: bastion.map(|server| Box::new(BastionInfo::of(server))),
             state_dir: settings.state_dir.clone(),
             started_at: chrono::Utc::now().to_rfc3339(),
         };

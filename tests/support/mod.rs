@@ -372,3 +372,41 @@ pub async fn queue_url(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
         .queue_url
         .unwrap()
 }
+
+/// The pid of the ssh that custctl `parent` started, once it runs.
+pub fn wait_for_child_ssh(parent: u32) -> u32 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        if let Some(pid) = all_pids()
+            .into_iter()
+            .find(|pid| parent_of(*pid) == Some(parent) && comm(*pid) == "ssh")
+        {
+            return pid;
+        }
+        assert!(std::time::Instant::now() < deadline, "custctl {parent} started no ssh");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// Every pid on the machine.
+pub fn all_pids() -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse().ok())
+        .collect()
+}
+
+/// A process's name (`/proc/<pid>/comm`).
+pub fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .unwrap_or_default()
+        .trim()
+        .to_string()
+}
+
+/// A process's parent pid.
+pub fn parent_of(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
+}
