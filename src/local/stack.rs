@@ -161,6 +161,10 @@ impl QueueSource for SqsQueueSource {
         self.0.delete(queue_name, receipt_handle)
     }
 
+    fn release(&self, queue_name: &str, receipt_handle: &str) -> Result<(), AwsError> {
+        self.0.change_visibility(queue_name, receipt_handle, 0)
+    }
+
     fn visibility_timeout(&self, queue_name: &str) -> Option<u32> {
         self.0.visibility_timeout(queue_name)
     }

@@ -37,6 +37,8 @@ pub struct QueueMessage {
 pub trait QueueSource: Send + Sync + 'static {
     fn receive<'a>(&'a self, queue_name: &'a str, max: usize, wait: Duration) -> ServiceFuture<'a, Vec<QueueMessage>>;
     fn delete(&self, queue_name: &str, receipt_handle: &str) -> Result<(), AwsError>;
+    /// Makes a received message visible again at once (visibility timeout 0).
+    fn release(&self, queue_name: &str, receipt_handle: &str) -> Result<(), AwsError>;
     /// The queue's visibility timeout in seconds, if the queue exists.
     fn visibility_timeout(&self, queue_name: &str) -> Option<u32>;
 }
@@ -307,6 +309,14 @@ async fn poll_loop(mapping: std::sync::Weak<EventSourceMapping>, index: usize) {
             continue;
         }
         let batch = m.gather_batch(&settings).await;
+        if !m.settings().enabled {
+            // Disabled while this poller waited on a long poll: the batch is not this
+            // mapping's to process any more, so it goes back to the queue untouched.
+            for message in &batch {
+                let _ = m.queues.release(&m.queue_name, &message.receipt_handle);
+            }
+            continue;
+        }
         if !batch.is_empty() {
             m.process_batch(batch, &settings).await;
         }
