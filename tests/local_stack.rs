@@ -268,6 +268,15 @@ async fn invoke_with_a_hand_built_event_returns_the_batch_response_and_the_log_t
     assert_eq!(stack.wait_for_rows(2, Duration::from_secs(20)).len(), 2);
 }
 
+/// The request ids of the lines that start with `prefix`.
+fn request_ids(messages: &[(String, String)], prefix: &str) -> std::collections::BTreeSet<String> {
+    messages
+        .iter()
+        .filter_map(|(_, m)| m.strip_prefix(prefix))
+        .map(|rest| rest.split([' ', '\t']).next().unwrap().to_string())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn logs_show_start_end_and_report_for_every_invocation() {
     let stack = LocalStack::up(&[]);
@@ -295,34 +304,39 @@ async fn logs_show_start_end_and_report_for_every_invocation() {
     assert_eq!(stack.wait_for_rows(100, Duration::from_secs(60)).len(), 100);
 
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);
-    let mut messages: Vec<(String, String)> = Vec::new();
-    let mut token = None;
+    // The rows are written before an invocation's END and REPORT: read until the last
+    // invocation has logged them too (or 20 s passed).
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut messages: Vec<(String, String)>;
     loop {
-        let page = logs
-            .filter_log_events()
-            .log_group_name("/aws/lambda/customer-ingest")
-            .set_next_token(token)
-            .send()
-            .await
-            .unwrap();
-        messages.extend(page.events().iter().map(|e| {
-            (
-                e.log_stream_name().unwrap().to_string(),
-                e.message().unwrap().to_string(),
-            )
-        }));
-        token = page.next_token().map(str::to_string);
-        if token.is_none() {
+        messages = Vec::new();
+        let mut token = None;
+        loop {
+            let page = logs
+                .filter_log_events()
+                .log_group_name("/aws/lambda/customer-ingest")
+                .set_next_token(token)
+                .send()
+                .await
+                .unwrap();
+            messages.extend(page.events().iter().map(|e| {
+                (
+                    e.log_stream_name().unwrap().to_string(),
+                    e.message().unwrap().to_string(),
+                )
+            }));
+            token = page.next_token().map(str::to_string);
+            if token.is_none() {
+                break;
+            }
+        }
+        let starts = request_ids(&messages, "START RequestId: ");
+        if starts == request_ids(&messages, "REPORT RequestId: ") || std::time::Instant::now() > deadline {
             break;
         }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let request_ids = |prefix: &str| -> std::collections::BTreeSet<String> {
-        messages
-            .iter()
-            .filter_map(|(_, m)| m.strip_prefix(prefix))
-            .map(|rest| rest.split([' ', '\t']).next().unwrap().to_string())
-            .collect()
-    };
+    let request_ids = |prefix: &str| request_ids(&messages, prefix);
     let starts = request_ids("START RequestId: ");
     assert!(!starts.is_empty());
     assert_eq!(starts, request_ids("END RequestId: "));
