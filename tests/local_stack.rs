@@ -549,19 +549,6 @@ async fn send_customers(sqs: &aws_sdk_sqs::Client, url: &str, ids: std::ops::Ran
     }
 }
 
-async fn queue_is_empty(sqs: &aws_sdk_sqs::Client, url: &str) -> bool {
-    use aws_sdk_sqs::types::QueueAttributeName as A;
-    let out = sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(A::All)
-        .send()
-        .await
-        .unwrap();
-    let attributes = out.attributes().unwrap();
-    attributes[&A::ApproximateNumberOfMessages] == "0" && attributes[&A::ApproximateNumberOfMessagesNotVisible] == "0"
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn killing_mariadb_mid_run_loses_and_duplicates_nothing() {
     let stack = LocalStack::up(RESILIENT);
@@ -582,8 +569,8 @@ async fn killing_mariadb_mid_run_loses_and_duplicates_nothing() {
         .iter()
         .enumerate()
         .all(|(i, (id, name))| *id == i as i32 && *name == format!("Customer {i}")));
-    assert!(queue_is_empty(&sqs, &url).await);
-    assert!(queue_is_empty(&sqs, &dlq).await, "nothing was dead-lettered");
+    assert_eq!(support::messages_in(&sqs, &url).await, 0);
+    assert_eq!(support::messages_in(&sqs, &dlq).await, 0, "nothing was dead-lettered");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -612,8 +599,8 @@ async fn killing_the_function_mid_batch_loses_nothing() {
     sender.await.unwrap();
     let rows = stack.wait_for_rows(3000, Duration::from_secs(120));
     assert_eq!(rows.len(), 3000);
-    assert!(queue_is_empty(&sqs, &url).await);
-    assert!(queue_is_empty(&sqs, &dlq).await);
+    assert_eq!(support::messages_in(&sqs, &url).await, 0);
+    assert_eq!(support::messages_in(&sqs, &dlq).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

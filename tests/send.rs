@@ -45,36 +45,6 @@ fn sqs(config: &aws_config::SdkConfig) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::new(config)
 }
 
-async fn queue_url(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
-    sqs.get_queue_url()
-        .queue_name(name)
-        .send()
-        .await
-        .unwrap()
-        .queue_url
-        .unwrap()
-}
-
-/// Messages in the queue: visible plus in flight plus delayed.
-async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> u64 {
-    let out = sqs
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(QueueAttributeName::All)
-        .send()
-        .await
-        .unwrap();
-    let attributes = out.attributes().unwrap();
-    [
-        QueueAttributeName::ApproximateNumberOfMessages,
-        QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
-        QueueAttributeName::ApproximateNumberOfMessagesDelayed,
-    ]
-    .iter()
-    .map(|name| attributes[name].parse::<u64>().unwrap())
-    .sum()
-}
-
 /// Stops (or restarts) the function's polling of `customers`, so that what custctl sends stays
 /// in the queue to be counted.
 async fn set_polling(config: &aws_config::SdkConfig, enabled: bool) {
@@ -273,7 +243,7 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
     let config = stack.sdk().await;
     set_polling(&config, false).await;
     let sqs = sqs(&config);
-    let url = queue_url(&sqs, "customers").await;
+    let url = support::queue_url(&sqs, "customers").await;
     let dir = support::scratch_dir("send-invalid-");
     let write = |name: &str, content: &str| {
         let path = dir.path().join(name);
@@ -307,7 +277,7 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
         "{stderr}"
     );
     assert!(stderr.contains("... and 8 more"), "the first 20 are listed: {stderr}");
-    assert_eq!(messages_in(&sqs, &url).await, 0, "nothing was sent");
+    assert_eq!(support::messages_in(&sqs, &url).await, 0, "nothing was sent");
 
     let missing_column = write("no-name.csv", "CustID,FullName\n1,a\n");
     let out = run(send(&stack, &["--file"]).arg(&missing_column));
@@ -345,7 +315,7 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
         "{}",
         text(&out.stderr)
     );
-    assert_eq!(messages_in(&sqs, &url).await, 0, "nothing was sent");
+    assert_eq!(support::messages_in(&sqs, &url).await, 0, "nothing was sent");
 
     // --dry-run checks and counts, and sends nothing; it needs no AWS configuration at all.
     let out = run(&mut send(
@@ -364,7 +334,7 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
         .arg(examples().join("customers.csv"));
     let out = run(&mut no_aws);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(messages_in(&sqs, &url).await, 0, "a dry run sends nothing");
+    assert_eq!(support::messages_in(&sqs, &url).await, 0, "a dry run sends nothing");
 
     // --skip-invalid sends exactly the valid ones and counts the rest.
     let out = run(send(&stack, &["--skip-invalid", "--output", "json", "--file"]).arg(&bad));
@@ -487,7 +457,7 @@ async fn a_fifo_queue_keeps_order_within_the_group_and_deduplicates_re_runs() {
     // The same input again: SQS drops every message as a duplicate.
     let out = run(&mut send(&stack, &args));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(messages_in(&sqs, &url).await, 0);
+    assert_eq!(support::messages_in(&sqs, &url).await, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -499,7 +469,7 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
     // none was sent twice.
     set_polling(&config, false).await;
     let sqs = sqs(&config);
-    let url = queue_url(&sqs, "customers").await;
+    let url = support::queue_url(&sqs, "customers").await;
 
     let total = TOTAL.to_string();
     let child = send(
@@ -512,7 +482,7 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
     .spawn()
     .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while messages_in(&sqs, &url).await < 300 {
+    while support::messages_in(&sqs, &url).await < 300 {
         assert!(Instant::now() < deadline, "custctl sent nothing");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -528,7 +498,7 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
     let stderr = text(&out.stderr);
     assert!(stderr.contains(&format!("--skip {skip}")), "{stderr}");
     assert_eq!(
-        messages_in(&sqs, &url).await,
+        support::messages_in(&sqs, &url).await,
         skip,
         "exactly the first {skip} messages were sent"
     );
@@ -539,7 +509,11 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
     ));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(json(&out)["sent"].as_u64(), Some(TOTAL - skip));
-    assert_eq!(messages_in(&sqs, &url).await, TOTAL, "no message was sent twice");
+    assert_eq!(
+        support::messages_in(&sqs, &url).await,
+        TOTAL,
+        "no message was sent twice"
+    );
 
     set_polling(&config, true).await;
     let rows = stack.wait_for_rows(TOTAL as usize, Duration::from_secs(90));

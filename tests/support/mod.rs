@@ -410,3 +410,23 @@ pub fn parent_of(pid: u32) -> Option<u32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
 }
+
+/// Messages in the queue: visible plus in flight plus delayed.
+pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> u64 {
+    let out = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+        .send()
+        .await
+        .unwrap();
+    let attributes = out.attributes().unwrap();
+    [
+        aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages,
+        aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+        aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesDelayed,
+    ]
+    .iter()
+    .map(|name| attributes[name].parse::<u64>().unwrap())
+    .sum()
+}
