@@ -283,6 +283,11 @@ impl LocalStack {
 
     /// A connection to the stack's database, as the stack's own files describe it.
     pub fn db(&self) -> mysql::Conn {
+        self.try_db().unwrap()
+    }
+
+    /// A connection, or why there is none (MariaDB being restarted by the stack).
+    pub fn try_db(&self) -> Result<mysql::Conn, mysql::Error> {
         let password = std::fs::read_to_string(self.dir.path().join("db-password")).unwrap();
         // Read afresh: a `--fresh` restart picks a new port and password.
         let port = self.current_info()["db_port"].as_u64().unwrap() as u16;
@@ -292,21 +297,23 @@ impl LocalStack {
             .user(Some("ingest"))
             .pass(Some(password.trim()))
             .db_name(Some("customers"));
-        mysql::Conn::new(opts).unwrap()
+        mysql::Conn::new(opts)
     }
 
     /// Every row of `Customer`, ordered by id (empty before the function created the table).
     pub fn rows(&self) -> Vec<(i32, String)> {
-        self.db()
-            .query("SELECT CustID, Name FROM Customer ORDER BY CustID")
-            .unwrap_or_default()
+        customer_rows(&mut self.db())
     }
 
     /// Waits (up to `limit`) until `Customer` has `count` rows; returns the rows.
     pub fn wait_for_rows(&self, count: usize, limit: std::time::Duration) -> Vec<(i32, String)> {
         let deadline = std::time::Instant::now() + limit;
         loop {
-            let rows = self.rows();
+            // While the stack restarts a killed MariaDB there is no connection: not yet.
+            let rows = self
+                .try_db()
+                .map(|mut conn| customer_rows(&mut conn))
+                .unwrap_or_default();
             if rows.len() >= count || std::time::Instant::now() > deadline {
                 return rows;
             }
@@ -429,4 +436,10 @@ pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> u64 {
     .iter()
     .map(|name| attributes[name].parse::<u64>().unwrap())
     .sum()
+}
+
+/// Every row of `Customer` by id (none before the function created the table).
+fn customer_rows(conn: &mut mysql::Conn) -> Vec<(i32, String)> {
+    conn.query("SELECT CustID, Name FROM Customer ORDER BY CustID")
+        .unwrap_or_default()
 }
