@@ -423,8 +423,15 @@ fn sleeping_sql(stack: &LocalStack, seconds: u32) -> std::process::Child {
 
 /// The local port of ssh's `-L 127.0.0.1:PORT:...`.
 fn tunnel_port(ssh: u32) -> u16 {
-    let argv = std::fs::read(format!("/proc/{ssh}/cmdline")).unwrap();
-    let args: Vec<String> = argv.split(|&b| b == 0).map(text).collect();
-    let forward = &args[args.iter().position(|a| a == "-L").unwrap() + 1];
-    forward.split(':').nth(1).unwrap().parse().unwrap()
+    // Right after exec the name is already `ssh` while the argument list is not yet there.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let argv = std::fs::read(format!("/proc/{ssh}/cmdline")).unwrap_or_default();
+        let args: Vec<String> = argv.split(|&b| b == 0).map(text).collect();
+        if let Some(at) = args.iter().position(|a| a == "-L") {
+            return args[at + 1].split(':').nth(1).unwrap().parse().unwrap();
+        }
+        assert!(Instant::now() < deadline, "ssh {ssh} has no -L in {args:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
