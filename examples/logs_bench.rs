@@ -41,14 +41,7 @@ async fn main() {
         .map_or(3, |n| n.parse().expect("ROUNDS is a number"));
     let bin = release_dir();
     let state_dir = tempfile::tempdir().unwrap();
-    let port = custctl::local::process::free_loopback_port().unwrap();
-    let up = custctl(&bin, state_dir.path())
-        .args(["local", "up", "--detach", "--fresh", "--port", &port.to_string()])
-        .output()
-        .unwrap();
-    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
-    let info: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(state_dir.path().join("stack.json")).unwrap()).unwrap();
+    let info = support::up_stack(&bin, state_dir.path(), &["--fresh"]);
     let endpoint = info["endpoint"].as_str().unwrap().to_string();
     let config = custctl::aws::local_sdk_config(&endpoint, "us-east-1").await;
     let logs = aws_sdk_cloudwatchlogs::Client::new(&config);

@@ -48,14 +48,7 @@ fn main() {
     let rounds: usize = args.next().map_or(3, |n| n.parse().expect("ROUNDS is a number"));
     let bin = support::release_dir();
     let state_dir = tempfile::tempdir().unwrap();
-    let port = custctl::local::process::free_loopback_port().unwrap();
-    let up = support::custctl(&bin, state_dir.path())
-        .args(["local", "up", "--detach", "--fresh", "--port", &port.to_string()])
-        .output()
-        .unwrap();
-    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
-    let info: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(state_dir.path().join("stack.json")).unwrap()).unwrap();
+    let info = support::up_stack(&bin, state_dir.path(), &["--fresh"]);
     let db_port = info["db_port"].as_u64().unwrap() as u16;
     let password = std::fs::read_to_string(state_dir.path().join("db-password")).unwrap();
     let password = password.trim().to_string();

@@ -49,3 +49,16 @@ pub fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
     values[values.len() / 2]
 }
+
+/// `custctl local up --detach` on a free port with `extra` arguments, in `state_dir`; returns
+/// the stack's `stack.json` once it is ready.
+pub fn up_stack(bin: &Path, state_dir: &Path, extra: &[&str]) -> serde_json::Value {
+    let port = custctl::local::process::free_loopback_port().unwrap();
+    let up = custctl(bin, state_dir)
+        .args(["local", "up", "--detach", "--port", &port.to_string()])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
+    serde_json::from_str(&std::fs::read_to_string(state_dir.join("stack.json")).unwrap()).unwrap()
+}
