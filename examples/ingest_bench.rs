@@ -9,8 +9,8 @@
 
 use anyhow::{ensure, Context};
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use custctl::local::mariadb::MariaDbServer;
-use custctl::local::process::free_loopback_port;
+use custctl_local::mariadb::MariaDbServer;
+use custctl_platform::free_loopback_port;
 use customer_ingest::config::DbSettings;
 use customer_ingest::handler::ingest_batch;
 use customer_ingest::store::{upsert_sql, CustomerStore, MySqlStore};

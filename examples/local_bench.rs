@@ -38,7 +38,7 @@ async fn main() {
         .map_or(50_000, |n| n.parse().expect("MESSAGES is a number"));
     let bin = release_dir();
     let state_dir = tempfile::tempdir().unwrap();
-    let port = custctl::local::process::free_loopback_port().unwrap();
+    let port = custctl_platform::free_loopback_port().unwrap();
 
     let started = Instant::now();
     let up = custctl(&bin, state_dir.path())

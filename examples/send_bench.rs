@@ -112,7 +112,7 @@ async fn main() {
     let rounds: usize = args.next().map_or(3, |n| n.parse().expect("ROUNDS is a number"));
     let bin = release_dir();
     let state_dir = tempfile::tempdir().unwrap();
-    let port = custctl::local::process::free_loopback_port().unwrap();
+    let port = custctl_platform::free_loopback_port().unwrap();
     let up = custctl(&bin, state_dir.path())
         .args([
             "local",

@@ -13,7 +13,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
-use custctl::tunnel::{BastionSpec, TunnelGuard};
+use custctl::commands::sql::tunnel::{BastionSpec, TunnelGuard};
 use mysql::prelude::Queryable;
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;

@@ -37,7 +37,7 @@ pub async fn sdk_config(settings: &Settings) -> SdkConfig {
 /// Whether the target region is known (a missing region is the most common first-run error).
 pub fn require_region(config: &SdkConfig) -> anyhow::Result<()> {
     if config.region().is_none() {
-        return Err(crate::commands::InputError(
+        return Err(crate::error::InputError(
             "no AWS region: pass --region, set AWS_REGION, or set region in your AWS profile".into(),
         )
         .into());

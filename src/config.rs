@@ -4,9 +4,9 @@
 //! local stack supplies the endpoint, region, fake credentials and the pipeline's names.
 
 use crate::cli::{GlobalArgs, OutputFormat};
-use crate::commands::InputError;
-use crate::local::stack::{self, StackInfo};
+use crate::error::InputError;
 use anyhow::{Context, Result};
+use custctl_local::stack::StackInfo;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,22 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_FUNCTION: &str = "customer-ingest";
 pub const DEFAULT_QUEUE: &str = "customers";
 pub const DEFAULT_DB_INSTANCE: &str = "customers-db";
+
+/// `$XDG_STATE_HOME/custctl/local`, or `~/.local/state/custctl/local`.
+pub fn default_state_dir() -> PathBuf {
+    custctl_state_home().join("local")
+}
+
+/// `$XDG_STATE_HOME/custctl`, or `~/.local/state/custctl`: custctl's own state (the local
+/// stack, the SQL history).
+pub fn custctl_state_home() -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(|| PathBuf::from(".custctl-state"));
+    base.join("custctl")
+}
 
 /// One named environment of the config file.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq)]
@@ -85,7 +101,7 @@ impl Settings {
             }
             (None, _) => EnvironmentConfig::default(),
         };
-        let state_dir = global.state_dir.clone().unwrap_or_else(stack::default_state_dir);
+        let state_dir = global.state_dir.clone().unwrap_or_else(default_state_dir);
         let target = if global.local {
             let info = StackInfo::read_running(&state_dir).ok_or_else(|| {
                 anyhow::anyhow!(

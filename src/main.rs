@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
-            if err.downcast_ref::<custctl::commands::InputError>().is_some() {
+            if err.downcast_ref::<custctl::error::InputError>().is_some() {
                 ExitCode::from(2)
             } else {
                 ExitCode::FAILURE

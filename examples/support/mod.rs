@@ -6,30 +6,21 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Builds the release binaries (custctl and the function) and returns their directory.
+/// The directory of the binaries this benchmark was built beside (`target/release` for
+/// `cargo run --release --example ...`). A benchmark never runs cargo itself: the quickstart's
+/// `cargo build --release -p custctl -p customer-ingest` makes them, with the same features as
+/// the example, so running a benchmark after it compiles only the benchmark.
 pub fn release_dir() -> PathBuf {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let built = Command::new(cargo)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "custctl",
-            "-p",
-            "customer-ingest",
-            "--bins",
-        ])
-        .status()
-        .expect("cargo runs");
-    assert!(built.success(), "release build failed");
-    std::env::current_exe()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
+    for binary in ["custctl", "customer-ingest"] {
+        assert!(
+            dir.join(binary).is_file(),
+            "{} is missing: build the binaries first with `cargo build --release -p custctl -p customer-ingest`",
+            dir.join(binary).display()
+        );
+    }
+    dir
 }
 
 /// `custctl --state-dir DIR`, with no CUSTCTL_* variable of the caller's leaking in.
@@ -53,7 +44,7 @@ pub fn median(values: &mut [f64]) -> f64 {
 /// `custctl local up --detach` on a free port with `extra` arguments, in `state_dir`; returns
 /// the stack's `stack.json` once it is ready.
 pub fn up_stack(bin: &Path, state_dir: &Path, extra: &[&str]) -> serde_json::Value {
-    let port = custctl::local::process::free_loopback_port().unwrap();
+    let port = custctl_platform::free_loopback_port().unwrap();
     let up = custctl(bin, state_dir)
         .args(["local", "up", "--detach", "--port", &port.to_string()])
         .args(extra)

@@ -2,9 +2,9 @@
 //! (endpoint, network, encryption, master user secret), optionally waiting until it is
 //! available. `custctl sql` finds its endpoint and secret through [`find`].
 
-use super::InputError;
 use crate::cli::{DbArgs, GlobalArgs};
 use crate::config::Settings;
+use crate::error::InputError;
 use crate::output::{self, Render};
 use crate::progress::Progress;
 use anyhow::{Context, Result};

@@ -1,14 +1,14 @@
 //! `custctl local up | down | status`: run, stop and inspect the local stack.
 
-use super::InputError;
 use crate::cli::{GlobalArgs, LocalCommand, UpArgs};
-use crate::local::bastion::BastionServer;
-use crate::local::lambda::esm::{MappingEvent, MappingSettings};
-use crate::local::process::signal_pid;
-use crate::local::sqs::models::QueueEvent;
-use crate::local::stack::{self, Stack, StackInfo, StackSettings};
+use crate::error::InputError;
 use crate::output::{self, Render};
 use anyhow::{Context, Result};
+use custctl_local::bastion::BastionServer;
+use custctl_local::lambda::esm::{MappingEvent, MappingSettings};
+use custctl_local::sqs::models::QueueEvent;
+use custctl_local::stack::{self, Stack, StackInfo, StackSettings};
+use custctl_platform::signal_pid;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,7 +16,10 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 pub fn run(global: &GlobalArgs, command: LocalCommand) -> Result<ExitCode> {
-    let state_dir = global.state_dir.clone().unwrap_or_else(stack::default_state_dir);
+    let state_dir = global
+        .state_dir
+        .clone()
+        .unwrap_or_else(crate::config::default_state_dir);
     match command {
         LocalCommand::Up(args) => up(global, &state_dir, &args),
         LocalCommand::Down => down(global, &state_dir),
@@ -75,7 +78,7 @@ fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> 
         .into());
     }
     if let Err(e) =
-        crate::local::lambda::esm::check_visibility_timeout(settings.visibility_timeout, settings.function_timeout)
+        custctl_local::lambda::esm::check_visibility_timeout(settings.visibility_timeout, settings.function_timeout)
     {
         return Err(InputError(format!(
             "{} (raise --visibility-timeout or lower --function-timeout)",
@@ -225,7 +228,6 @@ fn describe_mapping_event(event: &MappingEvent) -> Vec<String> {
 
 /// Starts `custctl local up` in the background and waits until it is ready.
 fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> {
-    use std::os::unix::process::CommandExt;
     let log_path = state_dir.join("stack.log");
     let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
     let exe = std::env::current_exe()?;
@@ -262,14 +264,8 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
     if let Some(binary) = &args.function_binary {
         command.arg("--function-binary").arg(binary);
     }
-    // SAFETY: setsid only detaches the child from our terminal and process group, so that a
-    // Ctrl-C meant for this shell does not stop the stack.
-    unsafe {
-        command.pre_exec(|| {
-            libc::setsid();
-            Ok(())
-        });
-    }
+    // A Ctrl-C meant for this shell must not stop the stack.
+    custctl_platform::detach_from_terminal(&mut command);
     let mut child = command.spawn().context("starting the background stack")?;
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
@@ -317,11 +313,11 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
     };
     signal_pid(info.pid, Duration::from_secs(30));
     // The stack stops MariaDB itself; should it have died without doing so, do it here.
-    if crate::local::process::process_alive(info.db_pid) && runs_program(info.db_pid, "mariadbd") {
+    if custctl_platform::process_alive(info.db_pid) && runs_program(info.db_pid, "mariadbd") {
         signal_pid(info.db_pid, Duration::from_secs(10));
     }
     if let Some(bastion) = info.bastion.as_ref() {
-        if crate::local::process::process_alive(bastion.pid) && runs_program(bastion.pid, "sshd") {
+        if custctl_platform::process_alive(bastion.pid) && runs_program(bastion.pid, "sshd") {
             signal_pid(bastion.pid, Duration::from_secs(5));
         }
     }
@@ -333,7 +329,7 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
 }
 
 fn runs_program(pid: u32, program: &str) -> bool {
-    std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == program)
+    custctl_platform::process_name(pid).is_some_and(|name| name == program)
 }
 
 /// `custctl local status`.

@@ -1,4 +1,5 @@
-//! One module per verb. `run` dispatches the parsed command line to them.
+//! One module per verb (a folder where a verb has more than one file). `run` dispatches the
+//! parsed command line to them.
 
 pub mod completions;
 pub mod db;
@@ -10,18 +11,6 @@ pub mod sql;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
-
-/// Bad usage or bad input (exit code 2), as opposed to an operation that failed (exit code 1).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct InputError(pub String);
-
-impl From<crate::source::SourceError> for InputError {
-    /// A source that cannot be read (missing file, unknown format, no messages) is bad input.
-    fn from(err: crate::source::SourceError) -> Self {
-        InputError(err.to_string())
-    }
-}
 
 /// Runs the command; the exit code for success or a reported partial failure.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {

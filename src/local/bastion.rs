@@ -3,8 +3,8 @@
 //! forwarding allowed only to the database's address, so `custctl sql` reaches MariaDB exactly
 //! as it reaches a private RDS instance: through `ssh -L`.
 
-use super::process::{find_program, is_root, signal_child, ParentDeathSignal};
 use anyhow::{bail, Context, Result};
+use custctl_platform::{find_program, is_root, signal_child, ParentDeathSignal};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -76,7 +76,7 @@ impl BastionServer {
             .ok()
             .and_then(|p| p.trim().parse().ok())
             .filter(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
-            .map_or_else(super::process::free_loopback_port, Ok)?;
+            .map_or_else(custctl_platform::free_loopback_port, Ok)?;
         std::fs::write(files.config(), sshd_config(&files, port, db_port, &user))?;
         let host_public = std::fs::read_to_string(files.host_key().with_extension("pub"))?;
         let host_public: Vec<&str> = host_public.split_whitespace().take(2).collect();
@@ -204,19 +204,5 @@ fn generate_key(path: &Path, comment: &str) -> Result<()> {
 
 /// The login name of the user custctl runs as: the one the bastion lets in.
 fn current_user() -> Result<String> {
-    // SAFETY: getpwuid returns a pointer into static storage or null; we copy the name out at once.
-    let name = unsafe {
-        let entry = libc::getpwuid(libc::geteuid());
-        if entry.is_null() {
-            None
-        } else {
-            Some(
-                std::ffi::CStr::from_ptr((*entry).pw_name)
-                    .to_string_lossy()
-                    .into_owned(),
-            )
-        }
-    };
-    name.or_else(|| std::env::var("USER").ok())
-        .context("cannot tell the current user's login name (for the bastion)")
+    custctl_platform::current_user_name().context("cannot tell the current user's login name (for the bastion)")
 }

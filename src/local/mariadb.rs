@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::process::{find_program, is_root, signal_child, MissingProgram, ParentDeathSignal};
+use custctl_platform::{find_program, is_root, signal_child, MissingProgram, ParentDeathSignal};
 
 /// Why the server could not be run.
 #[derive(Debug, thiserror::Error)]

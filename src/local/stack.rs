@@ -79,7 +79,7 @@ impl StackInfo {
     pub fn read_running(state_dir: &Path) -> Option<StackInfo> {
         let text = std::fs::read_to_string(Self::path(state_dir)).ok()?;
         let info: StackInfo = serde_json::from_str(&text).ok()?;
-        super::process::process_alive(info.pid).then_some(info)
+        custctl_platform::process_alive(info.pid).then_some(info)
     }
 }
 
@@ -108,22 +108,6 @@ impl BastionInfo {
             pid: server.pid(),
         }
     }
-}
-
-/// `$XDG_STATE_HOME/custctl/local`, or `~/.local/state/custctl/local`.
-pub fn default_state_dir() -> PathBuf {
-    custctl_state_home().join("local")
-}
-
-/// `$XDG_STATE_HOME/custctl`, or `~/.local/state/custctl`: custctl's own state (the local
-/// stack, the SQL history).
-pub fn custctl_state_home() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(|| PathBuf::from(".custctl-state"));
-    base.join("custctl")
 }
 
 /// The function binary beside the running custctl (cargo puts both in one target dir).
@@ -243,7 +227,7 @@ impl SupervisedDatabase {
             .ok()
             .and_then(|p| p.trim().parse().ok())
             .filter(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
-            .map_or_else(super::process::free_loopback_port, Ok)?;
+            .map_or_else(custctl_platform::free_loopback_port, Ok)?;
         let password = database_password(&settings.state_dir)?;
         let pid = Arc::new(std::sync::atomic::AtomicU32::new(0));
         let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<()>>();

@@ -2,8 +2,8 @@
 //! mode (`ro`/`rw`), multi-line statements ended by `;` or `\G`, `\q` to leave, and a history
 //! file per endpoint that never keeps statements carrying secrets.
 
+use super::statements::{self, carries_secret};
 use super::ReplSession;
-use crate::statements::{self, carries_secret};
 use anyhow::{Context, Result};
 use rustyline::error::ReadlineError;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ pub fn history_path(host: &str, port: u16) -> PathBuf {
             }
         })
         .collect();
-    crate::local::stack::custctl_state_home().join("sql-history").join(name)
+    crate::config::custctl_state_home().join("sql-history").join(name)
 }
 
 pub(super) fn run(session: &mut ReplSession, history: &Path) -> Result<ExitCode> {

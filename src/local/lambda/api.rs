@@ -6,7 +6,7 @@
 use super::esm::{check_visibility_timeout, EventSourceMapping, MappingSettings, QueueSource};
 use super::instance::InvocationResult;
 use super::LambdaFunction;
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
@@ -51,7 +51,7 @@ impl LambdaService {
                 format!(
                     "Function not found: arn:aws:lambda:{}:{}:function:{name_or_arn}",
                     self.region(),
-                    crate::local::ACCOUNT_ID
+                    crate::ACCOUNT_ID
                 ),
             )),
         }
@@ -100,7 +100,7 @@ impl LambdaService {
                 "ResourceNotFoundException",
                 format!(
                     "The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: {})",
-                    crate::local::wire::request_id()
+                    crate::wire::request_id()
                 ),
             )
         })
@@ -189,7 +189,7 @@ async fn invoke(
             tokio::spawn(async move {
                 function.invoke(payload).await;
             });
-            let request_id = crate::local::wire::request_id();
+            let request_id = crate::wire::request_id();
             (StatusCode::ACCEPTED, [("x-amz-executed-version", "$LATEST"), ("x-amzn-requestid", request_id.as_str())])
                 .into_response()
         }
@@ -240,7 +240,7 @@ fn configuration_json(function: &LambdaFunction) -> Value {
         "FunctionName": c.name,
         "FunctionArn": c.arn(),
         "Runtime": "provided.al2023",
-        "Role": format!("arn:aws:iam::{}:role/{}-role", crate::local::ACCOUNT_ID, c.name),
+        "Role": format!("arn:aws:iam::{}:role/{}-role", crate::ACCOUNT_ID, c.name),
         "Handler": "bootstrap",
         "CodeSize": c.code_size,
         "Description": "Writes SQS Customer messages into MySQL (custctl local stack)",
@@ -356,7 +356,7 @@ fn mapping_json(m: &EventSourceMapping) -> Value {
         "StateTransitionReason": "USER_INITIATED",
         "FunctionResponseTypes": types,
         "ScalingConfig": {"MaximumConcurrency": s.maximum_concurrency},
-        "EventSourceMappingArn": format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", m.function.config().region, crate::local::ACCOUNT_ID, m.uuid),
+        "EventSourceMappingArn": format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", m.function.config().region, crate::ACCOUNT_ID, m.uuid),
     })
 }
 

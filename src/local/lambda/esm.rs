@@ -12,8 +12,8 @@
 
 use super::instance::InvocationResult;
 use super::LambdaFunction;
-use crate::invoke_event::{read_batch_response, BatchVerdict};
-use crate::local::wire::{AwsError, ServiceFuture};
+use crate::wire::{AwsError, ServiceFuture};
+use custctl_rules::{read_batch_response, BatchVerdict};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -6,8 +6,9 @@
 //! (the process is killed), and a crashed or timed-out instance is not reused.
 
 use super::{FunctionConfig, LogSink};
-use crate::local::runtime_api::{InvocationOutcome, RuntimeApiServer};
+use crate::runtime_api::{InvocationOutcome, RuntimeApiServer};
 use axum::body::Bytes;
+use custctl_platform::ParentDeathSignal;
 use std::os::fd::AsRawFd;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -91,10 +92,9 @@ struct PipeReader {
 
 impl PipeReader {
     fn is_drained(&self) -> bool {
-        let mut pending: libc::c_int = 0;
-        // SAFETY: FIONREAD writes one int; the fd stays open while the child handle lives.
-        let ok = unsafe { libc::ioctl(self.fd, libc::FIONREAD, &mut pending) } == 0;
-        self.waiting_for_input.load(Ordering::Acquire) && (!ok || pending == 0)
+        // The fd stays open while the child handle lives.
+        let pending = custctl_platform::pending_bytes(self.fd);
+        self.waiting_for_input.load(Ordering::Acquire) && pending.is_none_or(|n| n == 0)
     }
 }
 
@@ -142,14 +142,8 @@ impl FunctionInstance {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .kill_on_drop(true);
-        // SAFETY: prctl only changes the child's own parent-death signal.
-        unsafe {
-            command.pre_exec(|| {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                Ok(())
-            });
-        }
+            .kill_on_drop(true)
+            .killed_with_parent();
         let spawned_at = Instant::now();
         let mut child = command.spawn()?;
         let log = Arc::new(InstanceLog {
@@ -289,12 +283,7 @@ impl FunctionInstance {
     /// Peak resident memory of the process (VmHWM), in MB, as Lambda's "Max Memory Used".
     fn max_memory_used_mb(&self) -> u64 {
         let Some(pid) = self.child.id() else { return 0 };
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmHWM:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            .map_or(0, |kb| kb.div_ceil(1024))
+        custctl_platform::peak_rss_mib(pid).unwrap_or(0)
     }
 }
 

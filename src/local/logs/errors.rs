@@ -1,7 +1,7 @@
 //! The CloudWatch Logs exceptions, in one place: what the models report when a request breaks one
 //! of AWS's rules, and how each becomes the error code and message AWS sends (all HTTP 400).
 
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LogsError {

@@ -17,7 +17,7 @@ mod responses;
 pub use filter::{FilterPattern, InvalidFilterPattern};
 pub use models::StoredEvent;
 
-use crate::local::wire::{JsonProtocol, JsonService, ServiceFuture};
+use crate::wire::{JsonProtocol, JsonService, ServiceFuture};
 use models::{LogStore, ACCOUNT_ID};
 use serde_json::Value;
 use std::sync::{Mutex, MutexGuard, PoisonError};

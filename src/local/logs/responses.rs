@@ -9,7 +9,7 @@ use super::models::{
     FilterQuery, GetQuery, GroupQuery, LogGroup, LogStream, StreamOrder, StreamQuery, MAX_EVENTS_PER_PAGE,
 };
 use super::{now_ms, LogsService};
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};

@@ -1,6 +1,6 @@
 //! The RDS errors the local service can answer with, and their AWS codes and HTTP statuses.
 
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 
 /// An RDS error as AWS words it (the messages are AWS's).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

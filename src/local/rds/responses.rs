@@ -4,7 +4,7 @@
 
 use super::errors::RdsError;
 use super::models::{DbCluster, DbInstance, DescribeRequest, Filter, Page, RdsCatalog, ACCOUNT_ID};
-use crate::local::wire::{xml_escape, AwsError};
+use crate::wire::{xml_escape, AwsError};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::collections::BTreeMap;
 use std::fmt::{Display, Write};

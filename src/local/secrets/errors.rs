@@ -1,7 +1,7 @@
 //! The Secrets Manager errors the local service can answer with. None of them carries a secret
 //! value: only names, ids and staging labels.
 
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 use axum::http::StatusCode;
 
 /// A Secrets Manager error as AWS words it.

@@ -3,7 +3,7 @@
 
 use super::errors::SecretsError;
 use super::models::{ListQuery, NewSecret, Secret, SecretFilter, SecretStore, SecretValue, SecretVersion, SortBy, Tag};
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;

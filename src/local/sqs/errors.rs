@@ -3,7 +3,7 @@
 //! code (`AWS.SimpleQueueService.NonExistentQueue`, in `x-amzn-query-error`), which is what the
 //! SDKs match to pick the typed error, so both must be AWS's exact spelling.
 
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 
 /// An SQS error, with AWS's message text where the message is fixed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -15,7 +15,7 @@ mod responses;
 pub use errors::SqsError;
 pub use models::{MessageAttributeValue, OutgoingMessage, QueueEvent, RedrivePolicy, SendReceipt, ACCOUNT_ID};
 
-use crate::local::wire::{AwsError, JsonProtocol, JsonService, ServiceFuture};
+use crate::wire::{AwsError, JsonProtocol, JsonService, ServiceFuture};
 use models::{Delivery, EpochMillis, Queues};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};

@@ -9,7 +9,7 @@ use super::models::{
     OutgoingMessage, Queues, SendReceipt, ACCOUNT_ID, MAX_MESSAGE_BYTES,
 };
 use super::SqsService;
-use crate::local::wire::AwsError;
+use crate::wire::AwsError;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};

@@ -1,0 +1,5 @@
+//! customer-ingest's own tests: the handler against a real MariaDB, and the built binary
+//! against a Runtime API, as Lambda runs it.
+
+mod binary;
+mod handler;

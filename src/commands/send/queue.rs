@@ -1,0 +1,115 @@
+//! Finding the queue: a name or URL given with `--queue`, its URL through GetQueueUrl (with
+//! similar names when it does not exist), and what a FIFO queue needs before a send.
+
+use crate::aws;
+use crate::error::InputError;
+use crate::similar::similar_names;
+use anyhow::Result;
+use aws_sdk_sqs::types::QueueAttributeName;
+
+/// The queue as given with `--queue`: a name, or a URL whose last segment is the name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct QueueTarget {
+    pub(super) name: String,
+    pub(super) url: Option<String>,
+}
+
+impl QueueTarget {
+    pub(super) fn parse(queue: &str) -> QueueTarget {
+        if queue.starts_with("https://") || queue.starts_with("http://") {
+            let name = queue.trim_end_matches('/').rsplit('/').next().unwrap_or(queue);
+            QueueTarget {
+                name: name.to_string(),
+                url: Some(queue.to_string()),
+            }
+        } else {
+            QueueTarget {
+                name: queue.to_string(),
+                url: None,
+            }
+        }
+    }
+
+    pub(super) fn is_fifo(&self) -> bool {
+        self.name.ends_with(".fifo")
+    }
+}
+
+/// GetQueueUrl; for a queue that does not exist, the error lists those with similar names.
+pub(super) async fn queue_url(client: &aws_sdk_sqs::Client, name: &str) -> Result<String> {
+    match client.get_queue_url().queue_name(name).send().await {
+        Ok(answer) => answer
+            .queue_url
+            .ok_or_else(|| anyhow::anyhow!("GetQueueUrl gave no URL for queue {name}")),
+        Err(err) => {
+            let missing = err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist());
+            if !missing {
+                return Err(anyhow::anyhow!(
+                    "looking up queue {name} (see --queue): {}",
+                    aws::describe_sdk_error(&err)
+                ));
+            }
+            let similar = similar_queues(client, name).await;
+            let hint = if similar.is_empty() {
+                "no queue with a similar name exists".to_string()
+            } else {
+                format!("queues with similar names: {}", similar.join(", "))
+            };
+            Err(InputError(format!("--queue {name}: no such queue ({hint})")).into())
+        }
+    }
+}
+
+/// Names of existing queues that look like `name` (best first, at most 5).
+pub(super) async fn similar_queues(client: &aws_sdk_sqs::Client, name: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut token = None;
+    for _ in 0..10 {
+        let Ok(page) = client
+            .list_queues()
+            .max_results(1000)
+            .set_next_token(token)
+            .send()
+            .await
+        else {
+            break;
+        };
+        names.extend(
+            page.queue_urls()
+                .iter()
+                .filter_map(|url| url.rsplit('/').next().map(str::to_string)),
+        );
+        token = page.next_token;
+        if token.is_none() {
+            break;
+        }
+    }
+    similar_names(name, names.iter().map(String::as_str))
+}
+
+/// A FIFO queue without `--dedup-id` needs content-based deduplication, or SQS refuses every
+/// message; say so once rather than report each one.
+pub(super) async fn require_content_deduplication(client: &aws_sdk_sqs::Client, url: &str, name: &str) -> Result<()> {
+    let attributes = client
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::ContentBasedDeduplication)
+        .send()
+        .await;
+    // Without permission to read attributes, let SQS itself decide.
+    let Ok(attributes) = attributes else {
+        return Ok(());
+    };
+    let content_based = attributes
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::ContentBasedDeduplication))
+        .is_some_and(|value| value == "true");
+    if content_based {
+        Ok(())
+    } else {
+        Err(InputError(format!(
+            "{name} is a FIFO queue without content-based deduplication: pass --dedup-id auto (or a fixed id for one message)"
+        ))
+        .into())
+    }
+}

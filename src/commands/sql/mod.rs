@@ -1,0 +1,532 @@
+//! `custctl sql`: the private database, queried through the bastion. The endpoint comes from
+//! RDS, the credentials from the instance's master user secret (or `--db-user` with a prompt
+//! or `MYSQL_PWD`), and the connection goes through a [`TunnelGuard`]. The password stays in
+//! this process: it is in no argv, no log and no output.
+//!
+//! Sessions are read-only unless `--write`, and `sql_safe_updates` is always on: an UPDATE or
+//! DELETE without a key in its WHERE runs only after the user types the database's name.
+
+mod repl;
+mod results;
+pub mod statements;
+pub mod tunnel;
+
+use crate::cli::{GlobalArgs, OutputFormat, SqlArgs, SqlFormat};
+use crate::config::{Settings, Target};
+use crate::error::InputError;
+use anyhow::{Context, Result};
+use mysql::prelude::Queryable;
+use mysql::{Conn, OptsBuilder};
+use results::ResultWriter;
+use statements::Statement;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+use tunnel::{BastionSpec, TunnelGuard};
+
+/// MariaDB/MySQL's "You are using safe update mode and you tried to update a table without a
+/// WHERE that uses a KEY column".
+const ER_UPDATE_WITHOUT_KEY_IN_SAFE_MODE: u16 = 1175;
+
+/// Database credentials. The password is never shown, not even by `Debug`.
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: String,
+    password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+/// The database to reach, as RDS and Secrets Manager describe it.
+#[derive(Debug, Clone)]
+pub struct DbTarget {
+    pub identifier: String,
+    pub host: String,
+    pub port: u16,
+    pub database: Option<String>,
+    pub credentials: Credentials,
+}
+
+/// How to connect: where (the tunnel's local end, or the endpoint itself) and with what.
+#[derive(Clone)]
+struct Connector {
+    host: String,
+    port: u16,
+    target: DbTarget,
+    tls: Option<mysql::SslOpts>,
+    write: bool,
+}
+
+impl Connector {
+    fn connect(&self) -> Result<Conn, mysql::Error> {
+        let mut init = vec!["SET SESSION sql_safe_updates = 1".to_string()];
+        if !self.write {
+            init.push("SET SESSION TRANSACTION READ ONLY".to_string());
+        }
+        let opts = OptsBuilder::new()
+            .ip_or_hostname(Some(self.host.clone()))
+            .tcp_port(self.port)
+            .user(Some(self.target.credentials.user.clone()))
+            .pass(Some(self.target.credentials.password.clone()))
+            .db_name(self.target.database.clone())
+            // On loopback the crate would switch to the server's unix socket, bypassing the tunnel.
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(20)))
+            .ssl_opts(self.tls.clone())
+            .init(init);
+        Conn::new(opts)
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
+    let outcome = run_session(global, args);
+    // Every tunnel guard is dropped by now.
+    custctl_platform::signals::exit_if_ending_on_signal();
+    outcome
+}
+
+fn run_session(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
+    let settings = Settings::resolve(global)?;
+    let format = args.format.unwrap_or(match global.output {
+        OutputFormat::Json => SqlFormat::Json,
+        OutputFormat::Table => SqlFormat::Table,
+    });
+    let script = read_script(args)?;
+    custctl_platform::signals::route_termination_signals()
+        .map_err(|e| anyhow::anyhow!("installing the signal handler: {e}"))?;
+    let bastion = bastion_spec(&settings, args)?;
+    let target = {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        runtime.block_on(discover(&settings, args))?
+    };
+    let tls = tls_options(&target.host, args)?;
+    // The guard lives until the end of this function, whatever way it is left.
+    let tunnel = match &bastion {
+        Some(spec) => Some(TunnelGuard::open(spec, &target.host, target.port)?),
+        None => None,
+    };
+    let connector = Connector {
+        host: tunnel
+            .as_ref()
+            .map_or_else(|| target.host.clone(), |_| "127.0.0.1".to_string()),
+        port: tunnel.as_ref().map_or(target.port, |t| t.local_port),
+        target,
+        tls,
+        write: args.write,
+    };
+    let mut conn = connect_explained(&connector, tunnel.as_ref())?;
+    match script {
+        Some(statements) => run_script(&mut conn, &connector, &statements, format, settings.quiet),
+        None => {
+            let history = repl::history_path(&connector.target.host, connector.target.port);
+            let mut session = ReplSession {
+                conn,
+                connector,
+                tunnel,
+                bastion,
+                format,
+            };
+            repl::run(&mut session, &history)
+        }
+    }
+}
+
+/// The statements of `-e` or `--file` (stdin when it is not a terminal); `None` for the REPL.
+fn read_script(args: &SqlArgs) -> Result<Option<Vec<Statement>>> {
+    let text = match (&args.execute, &args.file) {
+        (Some(sql), _) => sql.clone(),
+        (None, Some(path)) if path.as_os_str() == "-" => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading statements from stdin")?;
+            text
+        }
+        (None, Some(path)) => {
+            std::fs::read_to_string(path).map_err(|e| InputError(format!("--file {}: {e}", path.display())))?
+        }
+        (None, None) if !std::io::stdin().is_terminal() => {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("reading statements from stdin")?;
+            text
+        }
+        (None, None) => return Ok(None),
+    };
+    let statements = statements::split_script(&text);
+    if statements.is_empty() {
+        return Err(InputError("no statements to run (-e or --file is empty)".into()).into());
+    }
+    Ok(Some(statements))
+}
+
+/// `--no-bastion`: none. Then `--bastion` (or CUSTCTL_BASTION), the config file's, and with
+/// `--local` the stack's (with its key and known_hosts entry).
+fn bastion_spec(settings: &Settings, args: &SqlArgs) -> Result<Option<BastionSpec>> {
+    if args.no_bastion {
+        return Ok(None);
+    }
+    let identity = args.identity.clone().or_else(|| settings.identity.clone());
+    if let Some(text) = args.bastion.as_ref().or(settings.bastion.as_ref()) {
+        let mut spec = BastionSpec::parse(text).map_err(|e| InputError(format!("--bastion: {e}")))?;
+        spec.identity = identity;
+        return Ok(Some(spec));
+    }
+    if let Target::Local(info) = &settings.target {
+        if let Some(local) = &info.bastion {
+            return Ok(Some(BastionSpec {
+                user: Some(local.user.clone()),
+                host: local.host.clone(),
+                port: Some(local.port),
+                identity: identity.or_else(|| Some(local.identity.clone())),
+                known_hosts: Some(local.known_hosts.clone()),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// The endpoint through RDS, the credentials through the master user secret or `--db-user`.
+async fn discover(settings: &Settings, args: &SqlArgs) -> Result<DbTarget> {
+    let config = crate::aws::sdk_config(settings).await;
+    crate::aws::require_region(&config)?;
+    let rds = aws_sdk_rds::Client::new(&config);
+    let db = super::db::find(&rds, &settings.db_instance).await?;
+    let host = db.endpoint.clone().ok_or_else(|| {
+        anyhow::anyhow!(
+            "{} has no endpoint yet (status {}); wait for it with `custctl db --db-instance {} --wait`",
+            db.identifier,
+            db.status,
+            db.identifier
+        )
+    })?;
+    let credentials = match &args.db_user {
+        Some(user) => Credentials {
+            user: user.clone(),
+            password: password_from_environment_or_prompt(user)?,
+        },
+        None => {
+            let arn = db.master_user_secret_arn.clone().ok_or_else(|| {
+                InputError(format!(
+                    "{} has no MasterUserSecret (RDS-managed password); log in with --db-user USER (password from MYSQL_PWD or a prompt)",
+                    db.identifier
+                ))
+            })?;
+            master_credentials(&config, &arn).await?
+        }
+    };
+    Ok(DbTarget {
+        identifier: db.identifier.clone(),
+        host,
+        port: db.port.unwrap_or(3306),
+        database: args.database.clone().or(db.database.clone()),
+        credentials,
+    })
+}
+
+/// The `username` and `password` of an RDS master user secret.
+async fn master_credentials(config: &aws_config::SdkConfig, arn: &str) -> Result<Credentials> {
+    let secrets = aws_sdk_secretsmanager::Client::new(config);
+    let value = secrets.get_secret_value().secret_id(arn).send().await.map_err(|e| {
+        anyhow::anyhow!(
+            "reading the master user secret {arn}: {}",
+            crate::aws::describe_sdk_error(&e)
+        )
+    })?;
+    let text = value.secret_string().unwrap_or_default();
+    // Parse errors could quote the secret; say only what is missing.
+    let json: serde_json::Value = serde_json::from_str(text)
+        .map_err(|_| anyhow::anyhow!("the master user secret {arn} is not JSON with username and password"))?;
+    match (json["username"].as_str(), json["password"].as_str()) {
+        (Some(user), Some(password)) => Ok(Credentials {
+            user: user.to_string(),
+            password: password.to_string(),
+        }),
+        _ => anyhow::bail!("the master user secret {arn} has no username and password"),
+    }
+}
+
+fn password_from_environment_or_prompt(user: &str) -> Result<String> {
+    if let Ok(password) = std::env::var("MYSQL_PWD") {
+        return Ok(password);
+    }
+    custctl_platform::terminal::prompt_password(&format!("password for {user}: ")).map_err(|e| {
+        InputError(format!(
+            "--db-user {user}: cannot prompt for the password ({e}); set MYSQL_PWD"
+        ))
+        .into()
+    })
+}
+
+/// TLS for RDS hosts (and whenever --ssl-ca is given), verifying the server's certificate
+/// against the CA bundle. Through the tunnel the client talks to 127.0.0.1, so the name in the
+/// certificate (the RDS endpoint) cannot match the address; the chain is still verified.
+fn tls_options(host: &str, args: &SqlArgs) -> Result<Option<mysql::SslOpts>> {
+    let is_rds = host.ends_with(".rds.amazonaws.com") || host.ends_with(".rds.amazonaws.com.cn");
+    if !is_rds && args.ssl_ca.is_none() {
+        return Ok(None);
+    }
+    let mut tls = mysql::SslOpts::default().with_danger_skip_domain_validation(true);
+    if let Some(ca) = &args.ssl_ca {
+        if !ca.is_file() {
+            return Err(InputError(format!("--ssl-ca {}: no such file", ca.display())).into());
+        }
+        tls = tls.with_root_cert_path(Some(PathBuf::from(ca)));
+    }
+    Ok(Some(tls))
+}
+
+/// Connects, and when that fails, says whether the tunnel is why.
+fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Result<Conn> {
+    connector.connect().map_err(|err| {
+        // ssh reports a refused forward only once the connection has tried it.
+        std::thread::sleep(Duration::from_millis(150));
+        if let Some(reason) = tunnel.and_then(TunnelGuard::diagnose) {
+            return anyhow::Error::from(reason);
+        }
+        anyhow::anyhow!(
+            "connecting to {} as {}: {err}",
+            connector.target.identifier,
+            connector.target.credentials.user
+        )
+    })
+}
+
+/// Runs the script's statements in order; the first SQL error ends the run (exit 1).
+fn run_script(
+    conn: &mut Conn,
+    connector: &Connector,
+    statements: &[Statement],
+    format: SqlFormat,
+    quiet: bool,
+) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let notes = !quiet && matches!(format, SqlFormat::Table | SqlFormat::Vertical);
+    for (number, statement) in statements.iter().enumerate() {
+        match execute(conn, connector, statement, format, &mut out, notes) {
+            Ok(()) => {}
+            Err(err) => {
+                if let Some(sql_error) = err.downcast_ref::<mysql::Error>() {
+                    out.flush()?;
+                    anyhow::bail!("statement {} failed: {}", number + 1, describe_sql_error(sql_error));
+                }
+                return Err(err);
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs one statement and prints each of its result sets as its rows arrive.
+fn execute<W: Write>(
+    conn: &mut Conn,
+    connector: &Connector,
+    statement: &Statement,
+    format: SqlFormat,
+    out: &mut W,
+    notes: bool,
+) -> Result<()> {
+    let format = if statement.vertical {
+        SqlFormat::Vertical
+    } else {
+        format
+    };
+    let started = Instant::now();
+    let refusal = match conn.query_iter(&statement.sql) {
+        Ok(result) => return print_results(result, format, out, notes, started),
+        Err(err) => err,
+    };
+    match refusal {
+        mysql::Error::MySqlError(e) if e.code == ER_UPDATE_WITHOUT_KEY_IN_SAFE_MODE && connector.write => {
+            execute_confirmed_unsafe(conn, connector, statement, e)
+        }
+        other => Err(other.into()),
+    }
+}
+
+/// Prints each result set of a statement as its rows arrive, then its row count (on stderr).
+fn print_results<W: Write>(
+    mut result: mysql::QueryResult<'_, '_, '_, mysql::Text>,
+    format: SqlFormat,
+    out: &mut W,
+    notes: bool,
+    started: Instant,
+) -> Result<()> {
+    while let Some(set) = result.iter() {
+        let columns = set.columns().as_ref().to_vec();
+        if columns.is_empty() {
+            let affected = set.affected_rows();
+            if notes {
+                eprintln!(
+                    "Query OK, {affected} row{} affected ({:.2} sec)",
+                    plural(affected),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            continue;
+        }
+        let mut writer = ResultWriter::start(format, out, &columns)?;
+        for row in set {
+            writer.row(&row?.unwrap())?;
+        }
+        let rows = writer.finish()?;
+        if notes {
+            eprintln!(
+                "{} in set ({:.2} sec)",
+                if rows == 0 {
+                    "Empty".to_string()
+                } else {
+                    format!("{rows} row{}", plural(rows))
+                },
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `ERROR 1792 (25006): message`, as the mysql client shows a server's error.
+fn describe_sql_error(err: &mysql::Error) -> String {
+    match err {
+        mysql::Error::MySqlError(e) => format!("ERROR {} ({}): {}", e.code, e.state, e.message),
+        other => other.to_string(),
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// An UPDATE or DELETE that safe-updates mode refused: run it only if the user, at a terminal,
+/// types the database's name (a "y" is too easy to type by reflex).
+fn execute_confirmed_unsafe(
+    conn: &mut Conn,
+    connector: &Connector,
+    statement: &Statement,
+    refusal: mysql::MySqlError,
+) -> Result<()> {
+    let name = connector
+        .target
+        .database
+        .clone()
+        .unwrap_or_else(|| connector.target.identifier.clone());
+    if !std::io::stdin().is_terminal() {
+        return Err(mysql::Error::MySqlError(refusal).into());
+    }
+    eprint!(
+        "This statement has no key in its WHERE and may change every row.\nType the database's name ({name}) to run it anyway: "
+    );
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    if answer.trim() != name {
+        eprintln!("Not run.");
+        return Ok(());
+    }
+    conn.query_drop("SET SESSION sql_safe_updates = 0")?;
+    let result = conn.query_iter(&statement.sql).map(|r| r.affected_rows());
+    conn.query_drop("SET SESSION sql_safe_updates = 1")?;
+    let affected = result?;
+    eprintln!("Query OK, {affected} row{} affected", plural(affected));
+    Ok(())
+}
+
+/// What the REPL drives: the connection, reopened (with the tunnel) when it was lost.
+pub(crate) struct ReplSession {
+    conn: Conn,
+    connector: Connector,
+    tunnel: Option<TunnelGuard>,
+    bastion: Option<BastionSpec>,
+    format: SqlFormat,
+}
+
+impl ReplSession {
+    /// `rw` or `ro`, for the prompt.
+    pub fn mode(&self) -> &'static str {
+        if self.connector.write {
+            "rw"
+        } else {
+            "ro"
+        }
+    }
+
+    pub fn database(&self) -> String {
+        self.connector
+            .target
+            .database
+            .clone()
+            .unwrap_or_else(|| self.connector.target.identifier.clone())
+    }
+
+    /// Runs one statement; an SQL error is printed and the session goes on. Ctrl-C while it
+    /// runs cancels it (KILL QUERY on a second connection) and keeps the session.
+    pub fn run(&mut self, statement: &Statement) -> Result<()> {
+        self.ensure_connected()?;
+        let killer = KillQuery {
+            connector: self.connector.clone(),
+            connection_id: self.conn.connection_id(),
+        };
+        custctl_platform::signals::set_interrupt_handler(Box::new(move || killer.kill()));
+        let stdout = std::io::stdout();
+        let mut out = stdout.lock();
+        let result = execute(&mut self.conn, &self.connector, statement, self.format, &mut out, true);
+        custctl_platform::signals::clear_interrupt_handler();
+        let Err(err) = result else { return Ok(()) };
+        match err.downcast_ref::<mysql::Error>() {
+            Some(sql_error @ mysql::Error::MySqlError(_)) => eprintln!("{}", describe_sql_error(sql_error)),
+            Some(_) => eprintln!("custctl: the connection was lost ({err:#}); it is reopened on the next statement"),
+            None => return Err(err),
+        }
+        Ok(())
+    }
+
+    /// Reopens the tunnel (if it dropped) and the connection (if it is gone).
+    fn ensure_connected(&mut self) -> Result<()> {
+        let tunnel_dropped = self.tunnel.as_mut().is_some_and(|t| !t.is_alive());
+        if tunnel_dropped {
+            eprintln!("custctl: the tunnel to the bastion dropped; reopening it");
+            let spec = self.bastion.as_ref().context("a tunnel without a bastion")?;
+            self.tunnel = None;
+            let reopened = TunnelGuard::open(spec, &self.connector.target.host, self.connector.target.port)?;
+            self.connector.port = reopened.local_port;
+            self.tunnel = Some(reopened);
+        }
+        if tunnel_dropped || self.conn.ping().is_err() {
+            self.conn = connect_explained(&self.connector, self.tunnel.as_ref())?;
+        }
+        Ok(())
+    }
+}
+
+/// Cancels the running statement of one connection, from a second one.
+struct KillQuery {
+    connector: Connector,
+    connection_id: u32,
+}
+
+impl KillQuery {
+    fn kill(&self) {
+        let killed = self
+            .connector
+            .connect()
+            .and_then(|mut c| c.query_drop(format!("KILL QUERY {}", self.connection_id)));
+        match killed {
+            Ok(()) => eprintln!("^C: statement cancelled"),
+            Err(e) => eprintln!("^C: could not cancel the statement: {e}"),
+        }
+    }
+}

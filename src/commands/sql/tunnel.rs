@@ -1,0 +1,343 @@
+//! The SSH tunnel to a private database: the system's OpenSSH client (`ssh -N -L`), so that
+//! `~/.ssh/config`, the agent, ProxyJump and known_hosts work as users expect, owned by one
+//! [`TunnelGuard`] that ends it on every way out: return, error, panic (Drop), Ctrl-C, SIGTERM
+//! and SIGHUP (an exit hook on the signal thread of `custctl_platform::signals`), and custctl's own death (the parent-death signal).
+
+use custctl_platform::{end_process_group, find_program, free_loopback_port, signals, ParentDeathSignal};
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// Where and how to log in to the bastion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BastionSpec {
+    pub user: Option<String>,
+    pub host: String,
+    pub port: Option<u16>,
+    pub identity: Option<PathBuf>,
+    /// Trust only this known_hosts file (the local stack's); otherwise ssh's own.
+    pub known_hosts: Option<PathBuf>,
+}
+
+impl BastionSpec {
+    /// Parses `[user@]host[:port]`.
+    pub fn parse(text: &str) -> Result<BastionSpec, String> {
+        let (user, rest) = match text.rsplit_once('@') {
+            Some((user, rest)) => (Some(user.to_string()), rest),
+            None => (None, text),
+        };
+        let (host, port) = match rest.rsplit_once(':') {
+            Some((host, port)) if !host.contains(':') => (
+                host,
+                Some(port.parse::<u16>().map_err(|_| format!("`{port}` is not a port"))?),
+            ),
+            _ => (rest, None),
+        };
+        // A host that starts with `-` would reach ssh as an option.
+        if host.is_empty()
+            || host.starts_with('-')
+            || user.as_deref().is_some_and(|u| u.is_empty() || u.starts_with('-'))
+        {
+            return Err(format!("`{text}` is not user@host[:port]"));
+        }
+        Ok(BastionSpec {
+            user,
+            host: host.to_string(),
+            port,
+            identity: None,
+            known_hosts: None,
+        })
+    }
+
+    /// `user@host:port`, as errors name it.
+    pub fn display(&self) -> String {
+        let mut text = self.host.clone();
+        if let Some(user) = &self.user {
+            text = format!("{user}@{text}");
+        }
+        if let Some(port) = self.port {
+            text = format!("{text}:{port}");
+        }
+        text
+    }
+}
+
+/// Why the tunnel could not be opened (or stopped working), in words that say what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TunnelError {
+    #[error("the bastion {bastion} is down or unreachable: {detail} (check --bastion)")]
+    BastionDown { bastion: String, detail: String },
+    #[error("the bastion {bastion} refused the key: {detail} (check --identity, or your ssh agent)")]
+    KeyRefused { bastion: String, detail: String },
+    #[error("the bastion {bastion}'s host key is unknown or has changed: {detail} (verify it and add it to ~/.ssh/known_hosts)")]
+    HostKeyUnknown { bastion: String, detail: String },
+    #[error("the bastion {bastion} refused to forward to {target}: {detail}")]
+    ForwardRefused {
+        bastion: String,
+        target: String,
+        detail: String,
+    },
+    #[error("ssh to the bastion {bastion} failed: {detail}")]
+    Other { bastion: String, detail: String },
+}
+
+/// Tells ssh's complaints apart; `None` when its stderr names no known failure.
+fn classify(stderr: &str, bastion: &str, target: &str) -> Option<TunnelError> {
+    let line_with = |needle: &str| {
+        stderr
+            .lines()
+            .find(|l| l.contains(needle))
+            .map(|l| l.trim().to_string())
+    };
+    let bastion = bastion.to_string();
+    if let Some(detail) = line_with("administratively prohibited").or_else(|| line_with("open failed")) {
+        return Some(TunnelError::ForwardRefused {
+            bastion,
+            target: target.to_string(),
+            detail,
+        });
+    }
+    if let Some(detail) = line_with("Host key verification failed")
+        .or_else(|| line_with("REMOTE HOST IDENTIFICATION HAS CHANGED"))
+        .or_else(|| line_with("No ED25519 host key is known"))
+    {
+        return Some(TunnelError::HostKeyUnknown { bastion, detail });
+    }
+    if let Some(detail) = line_with("Permission denied") {
+        return Some(TunnelError::KeyRefused { bastion, detail });
+    }
+    for needle in [
+        "Connection refused",
+        "Connection timed out",
+        "No route to host",
+        "Could not resolve hostname",
+        "Network is unreachable",
+        "Connection closed by",
+        "Connection reset",
+    ] {
+        if let Some(detail) = line_with(needle) {
+            return Some(TunnelError::BastionDown { bastion, detail });
+        }
+    }
+    None
+}
+
+/// The pids (= process groups) of the live tunnels, for the signal thread to end.
+static LIVE_TUNNELS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+
+fn live_tunnels() -> std::sync::MutexGuard<'static, Vec<u32>> {
+    LIVE_TUNNELS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// A running `ssh -N -L 127.0.0.1:<local_port>:<target>`; dropping it ends ssh and reaps it.
+pub struct TunnelGuard {
+    child: Child,
+    pub local_port: u16,
+    bastion: String,
+    target: String,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl TunnelGuard {
+    /// Starts ssh and returns once the forward accepts connections.
+    pub fn open(spec: &BastionSpec, target_host: &str, target_port: u16) -> anyhow::Result<TunnelGuard> {
+        let ssh = find_program("ssh", "openssh-client")?;
+        end_tunnels_on_signals()?;
+        let target = format!("{target_host}:{target_port}");
+        let mut last_error = None;
+        // The port is picked free, but another process may take it before ssh binds it.
+        for _ in 0..3 {
+            let local_port = free_loopback_port()?;
+            let mut command = Command::new(&ssh);
+            command
+                .args(["-N", "-T", "-L"])
+                .arg(format!("127.0.0.1:{local_port}:{target_host}:{target_port}"))
+                .args(["-o", "ExitOnForwardFailure=yes", "-o", "BatchMode=yes"])
+                .args(["-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3"])
+                .args(["-o", "ConnectTimeout=15"]);
+            if let Some(identity) = &spec.identity {
+                command.arg("-i").arg(identity).args(["-o", "IdentitiesOnly=yes"]);
+            }
+            if let Some(known_hosts) = &spec.known_hosts {
+                command
+                    .arg("-o")
+                    .arg(format!("UserKnownHostsFile={}", known_hosts.display()))
+                    .args(["-o", "StrictHostKeyChecking=yes"]);
+            }
+            if let Some(port) = spec.port {
+                command.arg("-p").arg(port.to_string());
+            }
+            if let Some(user) = &spec.user {
+                command.arg("-l").arg(user);
+            }
+            command
+                .arg(&spec.host)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                // Its own process group: a Ctrl-C at the terminal reaches custctl only, and
+                // custctl ends ssh itself, after it stopped using the tunnel.
+                .process_group(0)
+                .die_with_parent();
+            let mut child = command.spawn().map_err(|e| anyhow::anyhow!("starting ssh: {e}"))?;
+            live_tunnels().push(child.id());
+            let stderr = Arc::new(Mutex::new(String::new()));
+            if let Some(pipe) = child.stderr.take() {
+                let sink = stderr.clone();
+                std::thread::spawn(move || {
+                    for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                        let mut text = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                        // Only the recent past matters for a diagnosis.
+                        if text.len() > 16_384 {
+                            text.drain(..8_192);
+                        }
+                        text.push_str(&line);
+                        text.push('\n');
+                    }
+                });
+            }
+            let mut guard = TunnelGuard {
+                child,
+                local_port,
+                bastion: spec.display(),
+                target: target.clone(),
+                stderr,
+            };
+            match guard.wait_ready(Duration::from_secs(30)) {
+                Ok(()) => return Ok(guard),
+                Err(e) => {
+                    let port_taken = guard.stderr_text().contains("Address already in use");
+                    drop(guard);
+                    if !port_taken {
+                        return Err(e.into());
+                    }
+                    last_error = Some(e);
+                }
+            }
+        }
+        Err(last_error
+            .map(anyhow::Error::from)
+            .unwrap_or_else(|| anyhow::anyhow!("no free local port for the tunnel")))
+    }
+
+    /// Ready once the local end accepts connections while ssh still runs.
+    fn wait_ready(&mut self, limit: Duration) -> Result<(), TunnelError> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                // Let the reader thread take in ssh's last words.
+                std::thread::sleep(Duration::from_millis(100));
+                return Err(self.diagnose().unwrap_or_else(|| TunnelError::Other {
+                    bastion: self.bastion.clone(),
+                    detail: last_line(&self.stderr_text()).unwrap_or_else(|| "ssh exited".into()),
+                }));
+            }
+            if std::net::TcpStream::connect(("127.0.0.1", self.local_port)).is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(TunnelError::Other {
+                    bastion: self.bastion.clone(),
+                    detail: format!("the forward was not ready after {} s", limit.as_secs()),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Whether ssh still runs.
+    pub fn is_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// What went wrong, judging by what ssh printed.
+    pub fn diagnose(&self) -> Option<TunnelError> {
+        classify(&self.stderr_text(), &self.bastion, &self.target)
+    }
+
+    fn stderr_text(&self) -> String {
+        self.stderr.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+fn last_line(text: &str) -> Option<String> {
+    text.lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.trim().to_string())
+}
+
+impl Drop for TunnelGuard {
+    fn drop(&mut self) {
+        let pid = self.child.id();
+        end_process_group(pid, TUNNEL_GRACE);
+        let _ = self.child.wait();
+        live_tunnels().retain(|p| *p != pid);
+    }
+}
+
+/// Makes a signal that ends custctl end every live tunnel first (the signal thread exits
+/// without running destructors). Registered once, before the first ssh starts.
+fn end_tunnels_on_signals() -> anyhow::Result<()> {
+    static REGISTERED: std::sync::Once = std::sync::Once::new();
+    signals::route_termination_signals().map_err(|e| anyhow::anyhow!("installing the signal handler: {e}"))?;
+    REGISTERED.call_once(|| {
+        signals::add_exit_hook(Box::new(|| {
+            let pids: Vec<u32> = live_tunnels().clone();
+            for pid in pids {
+                end_process_group(pid, TUNNEL_GRACE);
+            }
+        }));
+    });
+    Ok(())
+}
+
+/// How long ssh gets to exit on SIGTERM before it is killed.
+const TUNNEL_GRACE: Duration = Duration::from_secs(1);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bastion_specs_parse() {
+        let spec = BastionSpec::parse("ec2-user@bastion.example.com:2222").unwrap();
+        assert_eq!(spec.user.as_deref(), Some("ec2-user"));
+        assert_eq!(spec.host, "bastion.example.com");
+        assert_eq!(spec.port, Some(2222));
+        assert_eq!(BastionSpec::parse("jump").unwrap().port, None);
+        assert!(BastionSpec::parse("-oProxyCommand=x").is_err());
+        assert!(BastionSpec::parse("u@h:notaport").is_err());
+    }
+
+    #[test]
+    fn ssh_failures_are_told_apart() {
+        let kind = |text: &str| match classify(text, "b", "db:3306") {
+            Some(TunnelError::BastionDown { .. }) => "down",
+            Some(TunnelError::KeyRefused { .. }) => "key",
+            Some(TunnelError::HostKeyUnknown { .. }) => "host key",
+            Some(TunnelError::ForwardRefused { .. }) => "forward",
+            Some(TunnelError::Other { .. }) => "other",
+            None => "none",
+        };
+        for (stderr, expected) in [
+            ("ssh: connect to host 127.0.0.1 port 2: Connection refused", "down"),
+            ("root@127.0.0.1: Permission denied (publickey).", "key"),
+            ("Host key verification failed.", "host key"),
+            (
+                "channel 2: open failed: administratively prohibited: open failed",
+                "forward",
+            ),
+            ("Warning: something", "none"),
+        ] {
+            assert_eq!(kind(stderr), expected, "{stderr}");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! `custctl local`: the whole pipeline on one machine, on loopback, with no Docker and no AWS
+//! account. Real processes where the issue names them (MariaDB, the function binary), and AWS's
+//! wire protocols for the services, so unmodified SDKs and CLIs work against it.
+
+pub mod bastion;
+pub mod gateway;
+pub mod lambda;
+pub mod logs;
+pub mod mariadb;
+pub mod rds;
+pub mod runtime_api;
+pub mod secrets;
+pub mod sqs;
+pub mod stack;
+pub mod wire;
+
+/// The account id every local ARN and queue URL carries.
+pub const ACCOUNT_ID: &str = "000000000000";
+
+/// Lambda's `LastModified` format: `2026-11-23T01:02:03.456+0000`.
+pub fn aws_lambda_timestamp() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()
+}

@@ -1,0 +1,22 @@
+//! Everything custctl does that differs between Linux and macOS: child processes that must die
+//! with their parent, reading another process's state, signals, and the terminal. This crate is
+//! the only place in custctl that calls libc or reads `/proc` (CI greps for it), so the rest of
+//! the code builds on both. What is portable is written once with `nix`, `signal-hook` and
+//! `rpassword`; what is not lives in `linux.rs` or `macos.rs` behind `cfg`.
+
+mod process;
+pub mod signals;
+pub mod terminal;
+
+#[cfg(target_os = "linux")]
+#[path = "linux.rs"]
+mod sys;
+#[cfg(not(target_os = "linux"))]
+#[path = "macos.rs"]
+mod sys;
+
+pub use process::{
+    current_user_name, detach_from_terminal, end_process_group, find_program, free_loopback_port, is_root,
+    peak_rss_mib, pending_bytes, process_alive, process_name, signal_child, signal_pid, MissingProgram,
+    ParentDeathSignal,
+};

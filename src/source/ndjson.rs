@@ -1,0 +1,98 @@
+//! NDJSON: one message a line, read through one reused buffer, a line too long for SQS
+//! reported without being held in memory.
+
+use super::{Invalid, Location, Parsed, SourceError, MAX_LINE_BYTES};
+use std::io::{self, BufRead, Read};
+use std::sync::Arc;
+
+/// NDJSON, one line at a time through one reused buffer.
+pub(super) struct NdjsonLines<R> {
+    pub(super) reader: R,
+    pub(super) buffer: Vec<u8>,
+    pub(super) line: u64,
+    pub(super) name: Arc<str>,
+}
+
+impl<R: BufRead> NdjsonLines<R> {
+    /// Reads one line into `buffer` (without its line ending), keeping at most
+    /// `MAX_LINE_BYTES` of it. `None` at the end; `Some(false)` for a line that was too long.
+    fn read_line(&mut self) -> io::Result<Option<bool>> {
+        self.buffer.clear();
+        let read = (&mut self.reader)
+            .take(MAX_LINE_BYTES as u64 + 1)
+            .read_until(b'\n', &mut self.buffer)?;
+        if read == 0 {
+            return Ok(None);
+        }
+        if self.buffer.last() == Some(&b'\n') {
+            self.buffer.pop();
+            if self.buffer.last() == Some(&b'\r') {
+                self.buffer.pop();
+            }
+            return Ok(Some(true));
+        }
+        if self.buffer.len() <= MAX_LINE_BYTES {
+            return Ok(Some(true)); // the last line, without a newline
+        }
+        // Skip the rest of the long line without keeping it.
+        loop {
+            let chunk = self.reader.fill_buf()?;
+            if chunk.is_empty() {
+                break;
+            }
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(end) => {
+                    self.reader.consume(end + 1);
+                    break;
+                }
+                None => {
+                    let len = chunk.len();
+                    self.reader.consume(len);
+                }
+            }
+        }
+        Ok(Some(false))
+    }
+}
+
+impl<R: BufRead> Iterator for NdjsonLines<R> {
+    type Item = Result<Parsed, SourceError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let whole = match self.read_line() {
+                Ok(None) => return None,
+                Ok(Some(whole)) => whole,
+                Err(source) => {
+                    return Some(Err(SourceError::Read {
+                        name: self.name.clone(),
+                        source,
+                    }))
+                }
+            };
+            self.line += 1;
+            let location = Location::Line {
+                file: self.name.clone(),
+                line: self.line,
+            };
+            if !whole {
+                return Some(Ok(Parsed {
+                    location,
+                    body: String::new(),
+                    verdict: Err(Invalid::LineTooLong),
+                }));
+            }
+            if self.buffer.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            return Some(Ok(match std::str::from_utf8(&self.buffer) {
+                Ok(text) => Parsed::from_body(location, text.to_string()),
+                Err(_) => Parsed {
+                    location,
+                    body: String::from_utf8_lossy(&self.buffer).into_owned(),
+                    verdict: Err(Invalid::NotUtf8),
+                },
+            }));
+        }
+    }
+}

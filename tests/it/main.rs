@@ -1,0 +1,12 @@
+//! custctl's integration tests: one binary, a module per verb, each driving the real
+//! `custctl` against the real local stack (MariaDB, sshd, the function) on loopback.
+
+mod cli;
+mod completions;
+mod invoke;
+mod local_aws_cli;
+mod local_stack;
+mod logs;
+mod send;
+mod sql;
+mod sql_repl;
