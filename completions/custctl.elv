@@ -110,6 +110,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand --visibility-timeout 'The queue''s visibility timeout (at least the function timeout, as AWS requires)'
             cand --max-receive-count 'Receives before a message moves to the dead-letter queue'
             cand --live-tail-session-limit 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client''s reconnects)'
+            cand --client-timeout 'How long the endpoint waits for a client''s request headers (on a new or idle connection) and between the pieces of a request body before it closes the connection'
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
             cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'

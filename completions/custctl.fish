@@ -105,6 +105,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_s
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l visibility-timeout -d 'The queue\'s visibility timeout (at least the function timeout, as AWS requires)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l max-receive-count -d 'Receives before a message moves to the dead-letter queue' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l live-tail-session-limit -d 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client\'s reconnects)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l client-timeout -d 'How long the endpoint waits for a client\'s request headers (on a new or idle connection) and between the pieces of a request body before it closes the connection' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F

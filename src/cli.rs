@@ -370,6 +370,11 @@ pub struct UpArgs {
     /// (AWS: 3 hours; shorter to try a client's reconnects).
     #[arg(long, default_value_t = 10_800, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
     pub live_tail_session_limit: u32,
+
+    /// How long the endpoint waits for a client's request headers (on a new or idle connection)
+    /// and between the pieces of a request body before it closes the connection.
+    #[arg(long, default_value_t = 20, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
+    pub client_timeout: u32,
 }
 
 /// `custctl db`.

@@ -33,6 +33,10 @@ pub enum SchemaError {
     UnknownField(String),
     #[error("CustID: expected an integer, got {0}")]
     IdNotInteger(String),
+    /// JSON's `-0` is integer syntax, but serde_json (like most parsers) reads it as the float
+    /// -0.0; rather than guess, one rule for every path: refused, with the fix.
+    #[error("CustID: -0 (negative zero) is not accepted; write 0")]
+    IdNegativeZero,
     #[error("CustID: {0} is out of range (MySQL INT holds -2147483648 to 2147483647)")]
     IdOutOfRange(String),
     #[error("Name: expected a string, got {0}")]
@@ -67,6 +71,8 @@ impl CustomerId {
                     Self::new(i)
                 } else if n.is_u64() {
                     Err(SchemaError::IdOutOfRange(n.to_string()))
+                } else if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) {
+                    Err(SchemaError::IdNegativeZero)
                 } else {
                     Err(SchemaError::IdNotInteger(format!("the number {n}")))
                 }
@@ -378,6 +384,14 @@ mod tests {
             reason(r#"{"CustID":[1],"Name":"a"}"#),
             "CustID: expected an integer, got an array"
         );
+    }
+
+    #[test]
+    fn negative_zero_is_refused_with_its_own_reason() {
+        for body in [r#"{"CustID":-0,"Name":"x"}"#, r#"{"CustID":-0.0,"Name":"x"}"#] {
+            assert_eq!(reason(body), "CustID: -0 (negative zero) is not accepted; write 0");
+        }
+        assert!(Customer::from_json(r#"{"CustID":0,"Name":"x"}"#).is_ok());
     }
 
     #[test]

@@ -53,6 +53,7 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
         visibility_timeout: args.visibility_timeout,
         max_receive_count: args.max_receive_count,
         live_tail_session_limit: Duration::from_secs(args.live_tail_session_limit.into()),
+        client_timeout: Duration::from_secs(args.client_timeout.into()),
     })
 }
 
@@ -217,6 +218,7 @@ fn describe_mapping_event(event: &MappingEvent) -> Vec<String> {
                 .collect()
         }
         MappingEvent::Deleted { .. } => Vec::new(),
+        MappingEvent::Problem { reason } => vec![format!("event source mapping: {reason}")],
         MappingEvent::WillRetry { message_id, reason, .. } => {
             vec![format!(
                 "{}  will be retried after the visibility timeout: {reason}",
@@ -255,6 +257,7 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
             &args.max_receive_count.to_string(),
         ])
         .args(["--live-tail-session-limit", &args.live_tail_session_limit.to_string()])
+        .args(["--client-timeout", &args.client_timeout.to_string()])
         .stdin(std::process::Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

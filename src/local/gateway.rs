@@ -11,6 +11,7 @@ use axum::routing::post;
 use axum::Router;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 #[derive(Default, Clone)]
 struct Routes {
@@ -130,5 +131,39 @@ async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: B
                 format!("no service for API version {version}"),
             )),
         ),
+    }
+}
+
+/// How long the endpoint waits for a client: for a request's headers (on a new connection, or
+/// on a kept-alive one between requests) and between the pieces of a request body. AWS's front
+/// ends close idle connections too (S3 closes an idle one after about 20 s, a figure the SDKs'
+/// connection pools are tuned against), and a slow or stalled client must not hold a socket and
+/// a task for ever. Long polls (ReceiveMessage's 20 s) and live tail sessions are responses,
+/// which these limits do not shorten.
+pub const DEFAULT_CLIENT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Serves `router` on `listener`, each connection under [`DEFAULT_CLIENT_TIMEOUT`]-style limits
+/// (`client_timeout`). Returns only if the listener fails for good.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router, client_timeout: Duration) {
+    let service = tower_http::timeout::RequestBodyTimeout::new(router, client_timeout);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was taken: wait a
+            // moment rather than spin, and go on serving the others.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service = hyper_util::service::TowerToHyperService::new(service.clone());
+        tokio::spawn(async move {
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(client_timeout)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
     }
 }

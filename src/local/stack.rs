@@ -46,6 +46,8 @@ pub struct StackSettings {
     pub max_receive_count: u32,
     /// How long a StartLiveTail session lasts (AWS: 3 hours).
     pub live_tail_session_limit: Duration,
+    /// How long the endpoint waits on a client that sends nothing (see `gateway::serve`).
+    pub client_timeout: Duration,
 }
 
 /// What `stack.json` records about a running stack.
@@ -416,9 +418,8 @@ impl Stack {
             .query_service(super::rds::API_VERSION, rds)
             .rest(lambda.router())
             .into_router();
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let client_timeout = settings.client_timeout;
+        let server = tokio::spawn(super::gateway::serve(listener, router, client_timeout));
         let info = StackInfo {
             pid: std::process::id(),
             endpoint,

@@ -79,6 +79,12 @@ impl AwsError {
         self
     }
 
+    /// The code without a protocol's namespace (`com.amazonaws.sqs#QueueDoesNotExist` ->
+    /// `QueueDoesNotExist`), as people read it.
+    pub fn short_code(&self) -> &str {
+        self.code.rsplit('#').next().unwrap_or(&self.code)
+    }
+
     pub fn with_query_error(mut self, query_error: impl Into<String>) -> Self {
         self.query_error = Some(query_error.into());
         self

@@ -1,6 +1,6 @@
 //! CSV with a `CustID,Name` header (in either order), RFC 4180 quoting.
 
-use super::{Invalid, Location, Parsed, SourceError};
+use super::{Invalid, Location, Parsed, RecordLimit, SourceError};
 use serde_json::{json, Value};
 use std::io::Read;
 use std::sync::Arc;
@@ -12,33 +12,42 @@ pub(super) struct CsvRecords {
     id_column: usize,
     name_column: usize,
     columns: usize,
+    marks: Arc<RecordLimit>,
     name: Arc<str>,
 }
 
 impl CsvRecords {
-    pub(super) fn start(reader: Box<dyn Read + Send>, name: Arc<str>) -> Result<CsvRecords, SourceError> {
+    pub(super) fn start(
+        reader: Box<dyn Read + Send>,
+        marks: Arc<RecordLimit>,
+        name: Arc<str>,
+    ) -> Result<CsvRecords, SourceError> {
         let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
         let header = reader.byte_headers().map_err(|err| csv_error(&name, err))?.clone();
         if header.is_empty() {
             return Err(SourceError::Empty(name));
         }
+        marks.record_ended();
         let mut id_column = None;
         let mut name_column = None;
         for (index, field) in header.iter().enumerate() {
-            let field = if index == 0 {
-                field.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(field) // Excel's byte order mark
-            } else {
-                field
-            };
-            match field {
-                b"CustID" => id_column = Some(index),
-                b"Name" => name_column = Some(index),
+            let slot = match field {
+                b"CustID" => &mut id_column,
+                b"Name" => &mut name_column,
                 other => {
                     return Err(SourceError::UnknownColumn {
                         file: name,
                         column: String::from_utf8_lossy(other).into_owned(),
                     })
                 }
+            };
+            // Which of two same-named columns would win is a guess; a field given twice is
+            // refused everywhere else too (the schema rejects a repeated JSON key).
+            if slot.replace(index).is_some() {
+                return Err(SourceError::RepeatedColumn {
+                    file: name,
+                    column: String::from_utf8_lossy(field).into_owned(),
+                });
             }
         }
         let missing = |column| SourceError::MissingColumn {
@@ -53,6 +62,7 @@ impl CsvRecords {
             id_column,
             name_column,
             columns: header.len(),
+            marks,
             name,
         })
     }
@@ -86,7 +96,10 @@ impl CsvRecords {
 /// A CustID cell as JSON: a number when it is an integer, else the text, so that the shared
 /// schema gives its usual reason (`expected an integer, got the string "abc"`).
 fn csv_id(cell: &str) -> Value {
-    if let Ok(id) = cell.parse::<i64>() {
+    if cell.starts_with('-') && cell.parse::<i64>() == Ok(0) {
+        // "-0" reaches the schema as JSON's -0 does, for the same verdict on both paths.
+        Value::from(-0.0_f64)
+    } else if let Ok(id) = cell.parse::<i64>() {
         Value::from(id)
     } else if let Ok(id) = cell.parse::<u64>() {
         Value::from(id)
@@ -116,6 +129,7 @@ impl Iterator for CsvRecords {
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
+                self.marks.record_ended();
                 let line = self.record.position().map_or(0, csv::Position::line);
                 let location = Location::Line {
                     file: self.name.clone(),

@@ -1,7 +1,7 @@
 //! A JSON array: its elements parsed on a thread of their own and handed over a few at a time,
 //! so that memory stays flat whatever the array's size.
 
-use super::{Location, Parsed, SourceError};
+use super::{Location, Parsed, RecordLimit, SourceError};
 use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
@@ -24,12 +24,15 @@ pub(super) struct JsonElements {
 }
 
 impl JsonElements {
-    pub(super) fn start<R: Read + Send + 'static>(reader: R, name: Arc<str>) -> JsonElements {
+    pub(super) fn start<R: Read + Send + 'static>(reader: R, marks: Arc<RecordLimit>, name: Arc<str>) -> JsonElements {
         let (sender, chunks) = sync_channel(CHUNKS_AHEAD);
         std::thread::spawn(move || {
             let mut deserializer = serde_json::Deserializer::from_reader(reader);
             let outcome = deserializer
-                .deserialize_seq(ElementSender { sender: &sender })
+                .deserialize_seq(ElementSender {
+                    sender: &sender,
+                    marks: &marks,
+                })
                 .and_then(|()| deserializer.end());
             if let Err(err) = outcome {
                 // Fails only when the reader has gone, which then needs no answer.
@@ -76,6 +79,7 @@ impl Iterator for JsonElements {
 /// per element would cost more in thread wake-ups than the parsing itself).
 struct ElementSender<'a> {
     sender: &'a SyncSender<Result<Vec<Value>, String>>,
+    marks: &'a RecordLimit,
 }
 
 impl<'de> Visitor<'de> for ElementSender<'_> {
@@ -97,6 +101,7 @@ impl<'de> Visitor<'de> for ElementSender<'_> {
                 }
             };
             let Some(value) = element else { break };
+            self.marks.record_ended();
             chunk.push(value);
             if chunk.len() == ELEMENTS_PER_CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(ELEMENTS_PER_CHUNK));

@@ -104,8 +104,6 @@ pub enum Invalid {
     Schema(#[from] SchemaError),
     #[error("not valid UTF-8")]
     NotUtf8,
-    #[error("line longer than {MAX_LINE_BYTES} bytes")]
-    LineTooLong,
     #[error("expected {expected} fields as in the header, found {found}")]
     FieldCount { found: usize, expected: usize },
 }
@@ -137,6 +135,10 @@ pub enum SourceError {
     MissingColumn { file: Arc<str>, column: &'static str },
     #[error("{file}: unknown CSV column {column:?}: a Customer has only CustID and Name")]
     UnknownColumn { file: Arc<str>, column: String },
+    #[error("{name}, line {line}: longer than {MAX_LINE_BYTES} bytes, the largest message SQS takes (is this the right file and --format?)")]
+    LineTooLong { name: Arc<str>, line: u64 },
+    #[error("{file}: the CSV header names the column {column} twice; keep one")]
+    RepeatedColumn { file: Arc<str>, column: String },
     #[error("{file}: {reason}")]
     Malformed { file: Arc<str>, reason: String },
 }
@@ -372,6 +374,10 @@ fn read_format(
     reader: Box<dyn Read + Send>,
     name: Arc<str>,
 ) -> Result<ParsedMessages, SourceError> {
+    let reader = without_byte_order_mark(reader).map_err(|source| SourceError::Read {
+        name: name.clone(),
+        source,
+    })?;
     Ok(match format {
         FileFormat::Ndjson => Box::new(NdjsonLines {
             reader: BufReader::with_capacity(64 * 1024, reader),
@@ -379,9 +385,90 @@ fn read_format(
             line: 0,
             name,
         }),
-        FileFormat::Json => Box::new(JsonElements::start(BufReader::with_capacity(64 * 1024, reader), name)),
-        FileFormat::Csv => Box::new(CsvRecords::start(reader, name)?),
+        FileFormat::Json => {
+            let (reader, marks) = RecordLimit::wrap(reader);
+            Box::new(JsonElements::start(
+                BufReader::with_capacity(64 * 1024, reader),
+                marks,
+                name,
+            ))
+        }
+        FileFormat::Csv => {
+            let (reader, marks) = RecordLimit::wrap(reader);
+            Box::new(CsvRecords::start(Box::new(reader), marks, name)?)
+        }
     })
+}
+
+/// The UTF-8 byte order mark that Windows editors and Excel put at the start of a file.
+const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+
+/// The reader without a leading byte order mark, so that every format accepts one.
+fn without_byte_order_mark(mut reader: Box<dyn Read + Send>) -> io::Result<Box<dyn Read + Send>> {
+    let mut start = Vec::with_capacity(BYTE_ORDER_MARK.len());
+    (&mut reader)
+        .take(BYTE_ORDER_MARK.len() as u64)
+        .read_to_end(&mut start)?;
+    if start == BYTE_ORDER_MARK {
+        start.clear();
+    }
+    Ok(Box::new(io::Cursor::new(start).chain(reader)))
+}
+
+/// How far past the end of the last whole record a reader may get: a record can be at most
+/// [`MAX_LINE_BYTES`] (the largest message), plus what a parser reads ahead.
+const RECORD_LIMIT: u64 = MAX_LINE_BYTES as u64 + 128 * 1024;
+
+/// Where the last whole record (JSON element, CSV record) ended, as its parser marks it.
+/// A reader that gets more than [`RECORD_LIMIT`] bytes past that mark fails, so that a record
+/// that can never be sent (or a file without structure, like /dev/zero) is an error as soon as
+/// it passes that length, not a parser buffering without end.
+#[derive(Debug, Default)]
+pub(super) struct RecordLimit {
+    read: std::sync::atomic::AtomicU64,
+    mark: std::sync::atomic::AtomicU64,
+}
+
+impl RecordLimit {
+    fn wrap<R: Read>(inner: R) -> (LimitedReader<R>, Arc<RecordLimit>) {
+        let marks = Arc::new(RecordLimit::default());
+        (
+            LimitedReader {
+                inner,
+                marks: marks.clone(),
+            },
+            marks,
+        )
+    }
+
+    /// The parser has consumed a whole record: what it read so far is accounted for.
+    pub(super) fn record_ended(&self) {
+        use std::sync::atomic::Ordering;
+        self.mark.store(self.read.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+}
+
+pub(super) struct LimitedReader<R> {
+    inner: R,
+    marks: Arc<RecordLimit>,
+}
+
+impl<R: Read> Read for LimitedReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        use std::sync::atomic::Ordering;
+        let read = self.marks.read.load(Ordering::Relaxed);
+        if read - self.marks.mark.load(Ordering::Relaxed) > RECORD_LIMIT {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a record runs past {MAX_LINE_BYTES} bytes, more than the largest message SQS takes (is this the right file and --format?)"
+                ),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        self.marks.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
 }
 
 /// Copies what it reads from stdin into the spool file, so that the next pass can read it
@@ -451,15 +538,49 @@ mod tests {
     }
 
     #[test]
-    fn an_overlong_line_is_reported_without_being_kept() {
+    fn a_record_longer_than_any_message_ends_the_source_in_every_format() {
         let long = format!("{{\"CustID\":1,\"Name\":\"{}\"}}", "x".repeat(MAX_LINE_BYTES * 2));
-        let text = format!("{long}\n{{\"CustID\":2,\"Name\":\"b\"}}\n");
-        let messages = read(FileFormat::Ndjson, &text).unwrap();
-        assert_eq!(messages.len(), 2);
-        assert_eq!(messages[0].verdict, Err(Invalid::LineTooLong));
-        assert!(messages[0].body.is_empty());
-        assert_eq!(messages[1].location.to_string(), "f:2");
-        assert!(messages[1].verdict.is_ok());
+        let ndjson = format!("{{\"CustID\":2,\"Name\":\"b\"}}\n{long}\n");
+        let err = read(FileFormat::Ndjson, &ndjson).unwrap_err();
+        assert!(matches!(err, SourceError::LineTooLong { line: 2, .. }), "{err}");
+        let json = format!("[{long}]");
+        let err = read(FileFormat::Json, &json).unwrap_err().to_string();
+        assert!(err.contains("runs past 1048576 bytes"), "{err}");
+        let csv = format!("CustID,Name\n1,{}\n", "x".repeat(MAX_LINE_BYTES * 2));
+        let err = read(FileFormat::Csv, &csv).unwrap_err().to_string();
+        assert!(err.contains("runs past 1048576 bytes"), "{err}");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_at_the_start_of_every_format() {
+        for (format, text) in [
+            (FileFormat::Ndjson, "\u{FEFF}{\"CustID\":1,\"Name\":\"a\"}\n"),
+            (FileFormat::Json, "\u{FEFF}[{\"CustID\":1,\"Name\":\"a\"}]"),
+            (FileFormat::Csv, "\u{FEFF}CustID,Name\n1,a\n"),
+        ] {
+            let messages = read(format, text).unwrap();
+            assert_eq!(messages.len(), 1, "{format:?}");
+            assert!(messages[0].verdict.is_ok(), "{format:?}: {:?}", messages[0].verdict);
+        }
+    }
+
+    #[test]
+    fn a_csv_column_given_twice_is_refused_by_name() {
+        for header in ["CustID,Name,Name", "CustID,CustID,Name"] {
+            let err = read(FileFormat::Csv, &format!("{header}\n1,first,second\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("twice"), "{header}: {err}");
+        }
+    }
+
+    #[test]
+    fn negative_zero_gets_the_schemas_verdict_in_csv_too() {
+        let messages = read(FileFormat::Csv, "CustID,Name\n-0,x\n").unwrap();
+        assert_eq!(
+            messages[0].verdict.as_ref().unwrap_err().to_string(),
+            "CustID: -0 (negative zero) is not accepted; write 0"
+        );
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! NDJSON: one message a line, read through one reused buffer, a line too long for SQS
-//! reported without being held in memory.
+//! NDJSON: one message a line, read through one reused buffer; a line longer than SQS's largest
+//! message ends the source with an error as soon as it passes that length.
 
 use super::{Invalid, Location, Parsed, SourceError, MAX_LINE_BYTES};
 use std::io::{self, BufRead, Read};
@@ -15,7 +15,7 @@ pub(super) struct NdjsonLines<R> {
 
 impl<R: BufRead> NdjsonLines<R> {
     /// Reads one line into `buffer` (without its line ending), keeping at most
-    /// `MAX_LINE_BYTES` of it. `None` at the end; `Some(false)` for a line that was too long.
+    /// `MAX_LINE_BYTES` of it. `None` at the end; `Some(false)` for a line that is too long.
     fn read_line(&mut self) -> io::Result<Option<bool>> {
         self.buffer.clear();
         let read = (&mut self.reader)
@@ -31,27 +31,9 @@ impl<R: BufRead> NdjsonLines<R> {
             }
             return Ok(Some(true));
         }
-        if self.buffer.len() <= MAX_LINE_BYTES {
-            return Ok(Some(true)); // the last line, without a newline
-        }
-        // Skip the rest of the long line without keeping it.
-        loop {
-            let chunk = self.reader.fill_buf()?;
-            if chunk.is_empty() {
-                break;
-            }
-            match chunk.iter().position(|&b| b == b'\n') {
-                Some(end) => {
-                    self.reader.consume(end + 1);
-                    break;
-                }
-                None => {
-                    let len = chunk.len();
-                    self.reader.consume(len);
-                }
-            }
-        }
-        Ok(Some(false))
+        // The last line, without a newline; or one too long, which is not read any further
+        // (its end may never come: /dev/zero has none).
+        Ok(Some(self.buffer.len() <= MAX_LINE_BYTES))
     }
 }
 
@@ -76,10 +58,9 @@ impl<R: BufRead> Iterator for NdjsonLines<R> {
                 line: self.line,
             };
             if !whole {
-                return Some(Ok(Parsed {
-                    location,
-                    body: String::new(),
-                    verdict: Err(Invalid::LineTooLong),
+                return Some(Err(SourceError::LineTooLong {
+                    name: self.name.clone(),
+                    line: self.line,
                 }));
             }
             if self.buffer.iter().all(u8::is_ascii_whitespace) {

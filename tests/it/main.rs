@@ -3,8 +3,10 @@
 
 mod cli;
 mod completions;
+mod edges;
 mod invoke;
 mod local_aws_cli;
+mod local_log_order;
 mod local_stack;
 mod logs;
 mod send;

@@ -89,7 +89,7 @@ pub fn record_bodies(spec: SourceSpec) -> Result<Vec<RecordInput>> {
     let mut inputs = Vec::new();
     for message in source.messages().map_err(InputError::from)? {
         let message = message.map_err(InputError::from)?;
-        if let Err(reason @ (Invalid::NotUtf8 | Invalid::LineTooLong)) = &message.verdict {
+        if let Err(reason @ Invalid::NotUtf8) = &message.verdict {
             return Err(InputError(format!("{}: {reason}: it cannot be a record's body", message.location)).into());
         }
         if inputs.len() == MAX_RECORDS {

@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 use summary::SummaryBuilder;
 use tail::{
-    clock, history, now_ms, EventSink, FollowEnd, FollowOptions, LiveTailSession, LiveTailUnavailable, LogGroupTarget,
-    LogQuery,
+    clock, history, instant, now_ms, EventSink, FollowEnd, FollowOptions, LiveTailSession, LiveTailUnavailable,
+    LogGroupTarget, LogQuery,
 };
 
 /// One log event, from FilterLogEvents or a live tail session.
@@ -69,6 +69,14 @@ impl LogsOptions {
             .as_deref()
             .map(|until| parse_when(until, now).map_err(|why| InputError(format!("--until {until}: {why}"))))
             .transpose()?;
+        if start_ms > now {
+            return Err(InputError(format!(
+                "--since {}: {} is in the future (it is {} now); give a time in the past or a duration such as 1h",
+                args.since,
+                instant(start_ms),
+                instant(now)
+            )));
+        }
         if end_ms.is_some_and(|end| end <= start_ms) {
             return Err(InputError(format!(
                 "--until {} is not after --since {}",
@@ -116,8 +124,21 @@ impl LogsOptions {
 /// `10m`, `2h 30m`, `1d` back from `now_ms`, or an RFC 3339 time, a time without zone (UTC) or
 /// a date (midnight UTC).
 pub fn parse_when(text: &str, now_ms: i64) -> Result<i64, String> {
+    let ms = parse_instant(text, now_ms)?;
+    // CloudWatch Logs takes times as milliseconds since 1970 and refuses negative ones.
+    if ms < 0 {
+        return Err("is before 1970-01-01T00:00:00Z, the earliest time there can be a log event".into());
+    }
+    Ok(ms)
+}
+
+/// A duration back from `now_ms` or a time, in ms since the epoch (negative before 1970).
+fn parse_instant(text: &str, now_ms: i64) -> Result<i64, String> {
     if let Ok(back) = humantime::parse_duration(text) {
-        return Ok(now_ms - back.as_millis() as i64);
+        return i64::try_from(back.as_millis())
+            .ok()
+            .and_then(|back| now_ms.checked_sub(back))
+            .ok_or_else(|| "reaches back before 1970-01-01T00:00:00Z".to_string());
     }
     if let Ok(time) = chrono::DateTime::parse_from_rfc3339(text) {
         return Ok(time.timestamp_millis());
@@ -461,6 +482,16 @@ mod tests {
         assert_eq!(parse_when("2025-11-23T05:00:00+01:00", now), Ok(1_763_870_400_000));
         assert_eq!(parse_when("2025-11-23T04:00:00", now), Ok(1_763_870_400_000));
         assert_eq!(parse_when("2025-11-23", now), Ok(1_763_856_000_000));
+        // Windows that cannot be: before 1970, or too far back to compute.
+        for text in [
+            "9223372036854775807s",
+            "10000000w",
+            "0000-01-01T00:00:00Z",
+            "1969-12-31",
+        ] {
+            let why = parse_when(text, now).unwrap_err();
+            assert!(why.contains("1970-01-01"), "{text}: {why}");
+        }
         assert!(parse_when("yesterday", now).is_err());
     }
 }

@@ -442,6 +442,13 @@ pub fn now_ms() -> i64 {
 }
 
 /// `HH:MM:SS` (UTC) for notes.
+/// An instant as RFC 3339 in UTC with milliseconds (`2026-11-23T04:00:00.000Z`).
+pub fn instant(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_else(|| ms.to_string())
+}
+
 pub fn clock(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
         .map(|t| t.format("%H:%M:%S").to_string())

@@ -354,6 +354,7 @@ fn mapping_json(m: &EventSourceMapping) -> Value {
         "LastModified": m.last_modified(),
         "State": if s.enabled { "Enabled" } else { "Disabled" },
         "StateTransitionReason": "USER_INITIATED",
+        "LastProcessingResult": m.last_processing_result(),
         "FunctionResponseTypes": types,
         "ScalingConfig": {"MaximumConcurrency": s.maximum_concurrency},
         "EventSourceMappingArn": format!("arn:aws:lambda:{}:{}:event-source-mapping:{}", m.function.config().region, crate::ACCOUNT_ID, m.uuid),

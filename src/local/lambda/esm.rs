@@ -117,6 +117,10 @@ pub enum MappingEvent {
         message_id: String,
         request_id: String,
     },
+    /// The mapping cannot read its queue (deleted, for one); said once per change of reason.
+    Problem {
+        reason: String,
+    },
     WillRetry {
         message_id: String,
         request_id: String,
@@ -136,6 +140,9 @@ pub struct EventSourceMapping {
     pollers: Arc<AtomicUsize>,
     queues: Arc<dyn QueueSource>,
     region: String,
+    /// `LastProcessingResult`: "No records processed", "OK", or "PROBLEM: ..." as Lambda
+    /// reports it, so that a queue that went away is seen in the mapping, not only in silence.
+    last_processing_result: Mutex<String>,
 }
 
 impl EventSourceMapping {
@@ -160,6 +167,7 @@ impl EventSourceMapping {
             pollers: Arc::new(AtomicUsize::new(0)),
             queues,
             region,
+            last_processing_result: Mutex::new(NO_RECORDS_PROCESSED.to_string()),
         });
         mapping.spawn_missing_pollers();
         mapping
@@ -171,6 +179,23 @@ impl EventSourceMapping {
 
     pub fn last_modified(&self) -> f64 {
         *self.last_modified.lock().expect("mapping poisoned")
+    }
+
+    pub fn last_processing_result(&self) -> String {
+        self.last_processing_result.lock().expect("mapping poisoned").clone()
+    }
+
+    /// Records the outcome of a poll or an invocation; a new problem is also said as an event.
+    fn set_last_processing_result(&self, result: String) {
+        let mut last = self.last_processing_result.lock().expect("mapping poisoned");
+        if *last != result {
+            if let Some(reason) = result.strip_prefix("PROBLEM: ") {
+                let _ = self.events.send(MappingEvent::Problem {
+                    reason: reason.to_string(),
+                });
+            }
+            *last = result;
+        }
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<MappingEvent> {
@@ -216,8 +241,13 @@ impl EventSourceMapping {
             let received = tokio::select! {
                 r = self.queues.receive(&self.queue_name, wanted, wait) => match r {
                     Ok(messages) => messages,
-                    Err(_) => {
-                        // The queue is gone (or not there yet): poll again later, not in a hot loop.
+                    Err(err) => {
+                        // The queue is gone (or not there yet): say so in the mapping, and poll
+                        // again later, not in a hot loop.
+                        self.set_last_processing_result(format!(
+                            "PROBLEM: Lambda cannot receive messages from {}: {}: {}",
+                            self.queue_arn, err.short_code(), err.message
+                        ));
                         tokio::time::sleep(Duration::from_secs(1)).await;
                         return batch;
                     }
@@ -265,6 +295,10 @@ impl EventSourceMapping {
             InvocationResult::FunctionError { error_type, .. } => Some(error_type.clone()),
             InvocationResult::Response(_) => None,
         };
+        self.set_last_processing_result(match function_error {
+            Some(_) => "PROBLEM: Function call failed".to_string(),
+            None => "OK".to_string(),
+        });
         let _ = self.events.send(MappingEvent::Invoked {
             request_id: request_id.clone(),
             message_ids: batch.iter().map(|m| m.message_id.clone()).collect(),
@@ -292,6 +326,9 @@ impl EventSourceMapping {
         }
     }
 }
+
+/// What a mapping that has not invoked its function yet reports.
+const NO_RECORDS_PROCESSED: &str = "No records processed";
 
 async fn poll_loop(mapping: std::sync::Weak<EventSourceMapping>, index: usize) {
     loop {

@@ -9,13 +9,15 @@ use super::{FunctionConfig, LogSink};
 use crate::runtime_api::{InvocationOutcome, RuntimeApiServer};
 use axum::body::Bytes;
 use custctl_platform::ParentDeathSignal;
-use std::os::fd::AsRawFd;
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::io::AsyncReadExt;
+use tokio::net::unix::pipe;
 use tokio::process::{Child, Command};
+use tokio::sync::{mpsc, oneshot};
 
 /// How an invocation ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,18 +85,23 @@ impl InstanceLog {
     }
 }
 
-/// Tracks one output pipe's reader, so that the END line can wait for every line the function
-/// printed before it answered.
-struct PipeReader {
-    fd: i32,
-    waiting_for_input: AtomicBool,
+/// One output pipe (stdout or stderr) of the function, read into the log by a task of its own.
+/// [`OutputPipe::drain`] asks that task to read everything the pipe holds at that moment and
+/// answers once those bytes are log lines: the function writes its lines before it posts its
+/// response, so once the response is in, what it wrote for this invocation is in the pipe, and
+/// END can follow it (on AWS, what a function writes before it returns lies between its START
+/// and END).
+struct OutputPipe {
+    drain_requests: mpsc::Sender<oneshot::Sender<()>>,
 }
 
-impl PipeReader {
-    fn is_drained(&self) -> bool {
-        // The fd stays open while the child handle lives.
-        let pending = custctl_platform::pending_bytes(self.fd);
-        self.waiting_for_input.load(Ordering::Acquire) && pending.is_none_or(|n| n == 0)
+impl OutputPipe {
+    async fn drain(&self) {
+        let (done, drained) = oneshot::channel();
+        if self.drain_requests.send(done).await.is_ok() {
+            // An error means the reader has ended: nothing is left to read.
+            let _ = drained.await;
+        }
     }
 }
 
@@ -103,7 +110,7 @@ pub struct FunctionInstance {
     child: Child,
     api: RuntimeApiServer,
     log: Arc<InstanceLog>,
-    pipes: Vec<Arc<PipeReader>>,
+    pipes: Vec<OutputPipe>,
     spawned_at: Instant,
     invoked: bool,
     dead: bool,
@@ -155,10 +162,10 @@ impl FunctionInstance {
         log.sink.ensure_stream(&log.group, &log.stream);
         let mut pipes = Vec::new();
         if let Some(out) = child.stdout.take() {
-            pipes.push(forward_lines(out, log.clone()));
+            pipes.push(forward_lines(nonblocking(out.into_owned_fd()?)?, log.clone()));
         }
         if let Some(err) = child.stderr.take() {
-            pipes.push(forward_lines(err, log.clone()));
+            pipes.push(forward_lines(nonblocking(err.into_owned_fd()?)?, log.clone()));
         }
         Ok(FunctionInstance {
             child,
@@ -212,7 +219,7 @@ impl FunctionInstance {
             }
         };
         let finished_at = Instant::now();
-        self.wait_for_output().await;
+        self.drain_output().await;
         let init = self
             .api
             .first_poll()
@@ -254,7 +261,7 @@ impl FunctionInstance {
             .map(|s| s.to_string())
             .unwrap_or_else(|e| e.to_string());
         self.dead = true;
-        self.wait_for_output().await;
+        self.drain_output().await;
         let message = format!("Runtime exited with error: {status}");
         self.log
             .line(format!("RequestId: {request_id} Error: {message}\nRuntime.ExitError"));
@@ -270,14 +277,9 @@ impl FunctionInstance {
         let _ = self.child.kill().await;
     }
 
-    /// Waits (at most 200 ms) until every byte the function wrote has become a log line.
-    async fn wait_for_output(&self) {
-        let deadline = Instant::now() + Duration::from_millis(200);
-        // Let the readers see what was written just before the answer arrived.
-        tokio::task::yield_now().await;
-        while Instant::now() < deadline && !self.pipes.iter().all(|p| p.is_drained()) {
-            tokio::time::sleep(Duration::from_millis(1)).await;
-        }
+    /// Returns once every byte the function wrote before now is a log line.
+    async fn drain_output(&self) {
+        futures::future::join_all(self.pipes.iter().map(OutputPipe::drain)).await;
     }
 
     /// Peak resident memory of the process (VmHWM), in MB, as Lambda's "Max Memory Used".
@@ -287,41 +289,136 @@ impl FunctionInstance {
     }
 }
 
-/// Reads a pipe and writes each complete line to the log as soon as it is read.
-fn forward_lines<R>(mut pipe: R, log: Arc<InstanceLog>) -> Arc<PipeReader>
-where
-    R: tokio::io::AsyncRead + AsRawFd + Unpin + Send + 'static,
-{
-    let reader = Arc::new(PipeReader {
-        fd: pipe.as_raw_fd(),
-        waiting_for_input: AtomicBool::new(false),
-    });
-    let state = reader.clone();
+/// The longest log event CloudWatch Logs takes: 1 MB (1,048,576 bytes) since April 2025, of
+/// which 26 bytes are the event's own overhead (PutLogEvents quotas, CloudWatch Logs User Guide).
+/// A longer line is cut into events of this size, as Lambda's log agent does, so that a function
+/// printing without newlines cannot grow the stack's memory.
+const MAX_EVENT_BYTES: usize = 1_048_576 - 26;
+
+/// The read end of an output pipe: watched by the reactor, and (a duplicate of the same
+/// non-blocking descriptor) read directly when a drain must see what the kernel holds now.
+struct OutputReader {
+    watched: pipe::Receiver,
+    direct: File,
+}
+
+fn nonblocking(fd: OwnedFd) -> std::io::Result<OutputReader> {
+    let watched = pipe::Receiver::from_owned_fd(fd)?;
+    let direct = File::from(watched.as_fd().try_clone_to_owned()?);
+    Ok(OutputReader { watched, direct })
+}
+
+/// Reads a pipe and writes each complete line to the log as soon as it is read; answers drain
+/// requests (see [`OutputPipe`]).
+fn forward_lines(pipe: OutputReader, log: Arc<InstanceLog>) -> OutputPipe {
+    let (drain_requests, mut requests) = mpsc::channel::<oneshot::Sender<()>>(4);
     tokio::spawn(async move {
-        let mut pending: Vec<u8> = Vec::new();
+        let mut lines = LineSplitter::default();
         let mut buf = vec![0u8; 64 * 1024];
+        let mut open = true;
         loop {
-            state.waiting_for_input.store(true, Ordering::Release);
-            let n = match pipe.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => n,
-            };
-            state.waiting_for_input.store(false, Ordering::Release);
-            pending.extend_from_slice(&buf[..n]);
-            while let Some(end) = pending.iter().position(|&b| b == b'\n') {
-                let line: Vec<u8> = pending.drain(..=end).collect();
-                let text = String::from_utf8_lossy(&line[..line.len() - 1])
-                    .trim_end_matches('\r')
-                    .to_string();
-                log.line(text);
+            tokio::select! {
+                // A drain first: its answer must not wait behind a stream of new output.
+                biased;
+                request = requests.recv() => {
+                    let Some(done) = request else { break };
+                    if open {
+                        // Exactly what the pipe holds now, read from the pipe itself: the
+                        // reactor may not have seen those bytes arrive yet (its readiness is a
+                        // cache), and a function that keeps writing must not hold the drain,
+                        // and so END, back.
+                        let pending = custctl_platform::pending_bytes(pipe.direct.as_raw_fd()).unwrap_or(0);
+                        let mut direct = &pipe.direct;
+                        open = match read_into(|buf| direct.read(buf), &mut buf, pending, &mut lines, &log) {
+                            Ok(open) => open,
+                            Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
+                        };
+                    }
+                    // A line cut short by the response still belongs to this invocation.
+                    lines.flush(&log);
+                    let _ = done.send(());
+                }
+                readable = pipe.watched.readable(), if open => {
+                    // Reads until the pipe is empty (tokio's WouldBlock clears its readiness).
+                    open = readable.is_ok()
+                        && match read_into(|buf| pipe.watched.try_read(buf), &mut buf, usize::MAX, &mut lines, &log) {
+                            Ok(open) => open,
+                            Err(e) => e.kind() == std::io::ErrorKind::WouldBlock,
+                        };
+                    if !open {
+                        lines.flush(&log);
+                    }
+                }
             }
         }
-        if !pending.is_empty() {
-            log.line(String::from_utf8_lossy(&pending).into_owned());
-        }
-        state.waiting_for_input.store(true, Ordering::Release);
     });
-    reader
+    OutputPipe { drain_requests }
+}
+
+/// Reads up to `limit` bytes that are in the pipe now: `Ok(false)` once it is closed, the
+/// `WouldBlock` error when it is empty.
+fn read_into(
+    mut read_some: impl FnMut(&mut [u8]) -> std::io::Result<usize>,
+    buf: &mut [u8],
+    limit: usize,
+    lines: &mut LineSplitter,
+    log: &InstanceLog,
+) -> std::io::Result<bool> {
+    let mut read = 0;
+    while read < limit {
+        match read_some(buf) {
+            Ok(0) => return Ok(false),
+            Ok(n) => {
+                read += n;
+                lines.push(&buf[..n], log);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(true)
+}
+
+/// Cuts bytes into log lines at newlines (a trailing `\r` dropped), and into events of at most
+/// [`MAX_EVENT_BYTES`] when a line is longer.
+#[derive(Default)]
+struct LineSplitter {
+    pending: Vec<u8>,
+}
+
+impl LineSplitter {
+    fn push(&mut self, bytes: &[u8], log: &InstanceLog) {
+        for chunk in bytes.split_inclusive(|&b| b == b'\n') {
+            let complete = chunk.last() == Some(&b'\n');
+            let text = if complete { &chunk[..chunk.len() - 1] } else { chunk };
+            let mut text = text;
+            while self.pending.len() + text.len() > MAX_EVENT_BYTES {
+                let room = MAX_EVENT_BYTES - self.pending.len();
+                self.pending.extend_from_slice(&text[..room]);
+                text = &text[room..];
+                self.emit(log);
+            }
+            self.pending.extend_from_slice(text);
+            if complete {
+                if self.pending.last() == Some(&b'\r') {
+                    self.pending.pop();
+                }
+                self.emit(log);
+            }
+        }
+    }
+
+    /// Writes out a line that has no newline yet.
+    fn flush(&mut self, log: &InstanceLog) {
+        if !self.pending.is_empty() {
+            self.emit(log);
+        }
+    }
+
+    fn emit(&mut self, log: &InstanceLog) {
+        log.line(String::from_utf8_lossy(&self.pending).into_owned());
+        self.pending.clear();
+    }
 }
 
 /// `2026/11/23/[$LATEST]<32 hex>`, as Lambda names an instance's stream.
