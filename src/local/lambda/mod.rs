@@ -2,6 +2,7 @@
 //! for it ([`api`]), and the SQS event source mapping that feeds it ([`esm`]).
 
 pub mod api;
+pub mod errors;
 pub mod esm;
 pub mod instance;
 
@@ -25,6 +26,7 @@ pub struct FunctionConfig {
     pub binary: PathBuf,
     pub timeout: Duration,
     pub memory_mb: u32,
+    pub description: String,
     pub environment: BTreeMap<String, String>,
     pub region: String,
     pub last_modified: String,
