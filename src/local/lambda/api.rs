@@ -201,10 +201,11 @@ async fn invoke(
     match header("x-amz-invocation-type") {
         "Event" if payload.len() > MAX_ASYNC_PAYLOAD => error_response(async_payload_too_large(payload.len())),
         "Event" => {
-            tokio::spawn(async move {
-                function.invoke(payload).await;
-            });
             let request_id = crate::wire::request_id();
+            let id = request_id.clone();
+            tokio::spawn(async move {
+                function.invoke_as(id, payload).await;
+            });
             (StatusCode::ACCEPTED, [("x-amz-executed-version", "$LATEST"), ("x-amzn-requestid", request_id.as_str())])
                 .into_response()
         }

@@ -91,7 +91,12 @@ impl LambdaFunction {
 
     /// Runs one invocation on a warm instance or a new one.
     pub async fn invoke(&self, payload: Bytes) -> InvocationRecord {
-        let request_id = uuid::Uuid::new_v4().to_string();
+        self.invoke_as(uuid::Uuid::new_v4().to_string(), payload).await
+    }
+
+    /// Runs one invocation under `request_id` (an Event invocation's id is in its 202 answer
+    /// before the invocation runs).
+    pub async fn invoke_as(&self, request_id: String, payload: Bytes) -> InvocationRecord {
         let warm = self.idle.lock().expect("instance pool poisoned").pop();
         let mut instance = match warm {
             Some(instance) => instance,
