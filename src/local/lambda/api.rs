@@ -397,8 +397,12 @@ fn updated_config(
     Ok(config)
 }
 
-/// `Environment.Variables`: names to string values; `{}` (or no `Variables`) clears them.
+/// `Environment.Variables`: names to string values; `{}` (or no `Variables`) clears them. Lambda's
+/// rules: names match `[a-zA-Z]([a-zA-Z0-9_])+` (botocore's model), and the variables, measured as
+/// their JSON, fit in 4 KB (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+/// A value with a NUL byte cannot be put in a process's environment, so it is refused too.
 fn environment_variables(value: &Value) -> Result<std::collections::BTreeMap<String, String>, AwsError> {
+    const MAX_BYTES: usize = 4 * 1024;
     let variables = match value.get("Variables") {
         None | Some(Value::Null) => return Ok(Default::default()),
         Some(Value::Object(variables)) => variables,
@@ -408,12 +412,34 @@ fn environment_variables(value: &Value) -> Result<std::collections::BTreeMap<Str
             ))
         }
     };
+    let valid_name = |name: &str| {
+        let mut chars = name.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && name.len() >= 2
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if !variables.keys().all(|name| valid_name(name)) {
+        return Err(invalid_parameter(
+            "1 validation error detected: Value at 'environment.variables' failed to satisfy constraint: Map keys \
+             must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]",
+        ));
+    }
+    // AWS appends "String measured: <the variables>"; left out, as the values may be secrets.
+    if Value::Object(variables.clone()).to_string().len() > MAX_BYTES {
+        return Err(invalid_parameter(
+            "Lambda was unable to configure your environment variables because the environment variables you have \
+             provided exceeded the 4KB limit.",
+        ));
+    }
     variables
         .iter()
         .map(|(name, value)| match value.as_str() {
-            Some(text) => Ok((name.clone(), text.to_string())),
+            Some(text) if !text.contains('\0') => Ok((name.clone(), text.to_string())),
+            Some(_) => Err(invalid_parameter(format!(
+                "Environment.Variables.{name} contains a NUL character, which no process environment can hold"
+            ))),
             None => Err(invalid_parameter(format!(
-                "Environment.Variables.{name} must be a string, not {value}"
+                "Environment.Variables.{name} must be a string"
             ))),
         })
         .collect()
@@ -555,6 +581,43 @@ async fn update_mapping(State(service): State<Arc<LambdaService>>, Path(uuid): P
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_variables_follow_lambdas_rules() {
+        let vars = |v: Value| environment_variables(&json!({ "Variables": v }));
+        assert_eq!(vars(json!({"DB_HOST": "h"})).unwrap()["DB_HOST"], "h");
+        assert!(environment_variables(&json!({})).unwrap().is_empty());
+        for bad_name in ["1X", "A", "A-B", "A=B", "ÄB", ""] {
+            let err = vars(json!({ bad_name: "v" })).unwrap_err();
+            assert!(
+                err.message.contains("regular expression pattern"),
+                "{bad_name}: {}",
+                err.message
+            );
+        }
+        let err = vars(json!({"BIG": "x".repeat(4090)})).unwrap_err();
+        assert!(err.message.contains("exceeded the 4KB limit."), "{}", err.message);
+        assert!(
+            !err.message.contains("xxxx"),
+            "the values are not echoed: {}",
+            err.message
+        );
+        assert!(vars(json!({"NUL": "a\u{0}b"})).unwrap_err().message.contains("NUL"));
+        assert!(vars(json!({"NUM": 3}))
+            .unwrap_err()
+            .message
+            .contains("must be a string"));
+    }
+
+    #[test]
+    fn already_has_compares_only_what_is_asked_for() {
+        let current = json!({"Runtime": "provided.al2023", "LoggingConfig": {"LogFormat": "Text", "LogGroup": "/g"}});
+        assert!(already_has(&current, "Runtime", &json!("provided.al2023")));
+        assert!(!already_has(&current, "Runtime", &json!("python3.13")));
+        assert!(already_has(&current, "LoggingConfig", &json!({"LogFormat": "Text"})));
+        assert!(!already_has(&current, "LoggingConfig", &json!({"LogFormat": "JSON"})));
+        assert!(!already_has(&current, "Layers", &json!([])));
+    }
 
     #[test]
     fn log_tail_keeps_the_last_4kb_on_a_char_boundary() {
