@@ -122,6 +122,30 @@ pub fn default_function_binary() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The endpoint's routes: each service the stack speaks for, by protocol. One function, so that
+/// the conformance test (src/local/tests/it/conformance.rs) serves exactly what the stack serves.
+pub fn gateway(
+    sqs: &Arc<SqsService>,
+    logs: &Arc<LogsService>,
+    secrets: &Arc<SecretsService>,
+    rds: Arc<RdsService>,
+    lambda: &Arc<LambdaService>,
+) -> axum::Router {
+    Gateway::new()
+        .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
+        .json_service(super::logs::TARGET_PREFIX, super::logs::PROTOCOL, logs.clone())
+        .streaming_operation(super::logs::LIVE_TAIL_TARGET, logs.clone())
+        .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
+        .query_service(super::rds::API_VERSION, rds)
+        .rest(lambda.router())
+        .into_router()
+}
+
+/// SQS as the event source mapping reads it.
+pub fn queue_source(sqs: Arc<SqsService>) -> Arc<dyn QueueSource> {
+    Arc::new(SqsQueueSource(sqs))
+}
+
 /// The queue service as the event source mapping sees it.
 struct SqsQueueSource(Arc<SqsService>);
 
@@ -393,6 +417,7 @@ impl Stack {
                 binary: binary.clone(),
                 timeout: settings.function_timeout,
                 memory_mb: 128,
+                description: "Writes SQS Customer messages into MySQL (custctl local stack)".into(),
                 environment,
                 region: REGION.into(),
                 last_modified: super::aws_lambda_timestamp(),
@@ -405,19 +430,12 @@ impl Stack {
             logs.clone(),
         ));
         logs.ensure_group(&function.config().log_group());
-        let lambda = LambdaService::new(vec![function.clone()], Arc::new(SqsQueueSource(sqs.clone())));
+        let lambda = LambdaService::new(vec![function.clone()], queue_source(sqs.clone()));
         lambda
             .create_mapping(&queue_arn, FUNCTION, settings.mapping.clone())
             .map_err(aws_error)?;
 
-        let router = Gateway::new()
-            .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
-            .json_service(super::logs::TARGET_PREFIX, super::logs::PROTOCOL, logs.clone())
-            .streaming_operation(super::logs::LIVE_TAIL_TARGET, logs.clone())
-            .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
-            .query_service(super::rds::API_VERSION, rds)
-            .rest(lambda.router())
-            .into_router();
+        let router = gateway(&sqs, &logs, &secrets, rds, &lambda);
         let client_timeout = settings.client_timeout;
         let server = tokio::spawn(super::gateway::serve(listener, router, client_timeout));
         let info = StackInfo {

@@ -53,6 +53,10 @@ pub struct AwsError {
     /// SQS only: the legacy query error code and fault (`AWS.SimpleQueueService.NonExistentQueue;Sender`),
     /// sent in `x-amzn-query-error`, which the SDKs use for the error code.
     pub query_error: Option<String>,
+    /// The name of the message member in the error's JSON body, as the service model spells it
+    /// for this error shape: `message` (SQS, CloudWatch Logs, most of Lambda) or `Message`
+    /// (Secrets Manager, Lambda's ResourceNotFoundException and ServiceException).
+    pub message_member: &'static str,
 }
 
 impl AwsError {
@@ -63,6 +67,7 @@ impl AwsError {
             code: code.into(),
             message: message.into(),
             query_error: None,
+            message_member: "message",
         }
     }
 
@@ -83,6 +88,12 @@ impl AwsError {
     /// `QueueDoesNotExist`), as people read it.
     pub fn short_code(&self) -> &str {
         self.code.rsplit('#').next().unwrap_or(&self.code)
+    }
+
+    /// The error shape spells its message member `Message` (see [`AwsError::message_member`]).
+    pub fn with_capitalised_message(mut self) -> Self {
+        self.message_member = "Message";
+        self
     }
 
     pub fn with_query_error(mut self, query_error: impl Into<String>) -> Self {
@@ -123,8 +134,10 @@ pub fn json_response(protocol: JsonProtocol, result: Result<Value, AwsError>) ->
             if let Some(q) = err.query_error.as_deref().and_then(|q| HeaderValue::from_str(q).ok()) {
                 headers.insert("x-amzn-query-error", q);
             }
-            let body = serde_json::json!({"__type": err.code, "message": err.message});
-            (err.status, headers, body.to_string()).into_response()
+            let mut body = serde_json::Map::new();
+            body.insert("__type".into(), err.code.into());
+            body.insert(err.message_member.into(), err.message.into());
+            (err.status, headers, Value::Object(body).to_string()).into_response()
         }
     }
 }

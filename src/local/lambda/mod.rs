@@ -2,6 +2,7 @@
 //! for it ([`api`]), and the SQS event source mapping that feeds it ([`esm`]).
 
 pub mod api;
+pub mod errors;
 pub mod esm;
 pub mod instance;
 
@@ -25,6 +26,7 @@ pub struct FunctionConfig {
     pub binary: PathBuf,
     pub timeout: Duration,
     pub memory_mb: u32,
+    pub description: String,
     pub environment: BTreeMap<String, String>,
     pub region: String,
     pub last_modified: String,
@@ -89,7 +91,12 @@ impl LambdaFunction {
 
     /// Runs one invocation on a warm instance or a new one.
     pub async fn invoke(&self, payload: Bytes) -> InvocationRecord {
-        let request_id = uuid::Uuid::new_v4().to_string();
+        self.invoke_as(uuid::Uuid::new_v4().to_string(), payload).await
+    }
+
+    /// Runs one invocation under `request_id` (an Event invocation's id is in its 202 answer
+    /// before the invocation runs).
+    pub async fn invoke_as(&self, request_id: String, payload: Bytes) -> InvocationRecord {
         let warm = self.idle.lock().expect("instance pool poisoned").pop();
         let mut instance = match warm {
             Some(instance) => instance,

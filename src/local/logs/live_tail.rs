@@ -1,7 +1,9 @@
 //! StartLiveTail: a session that streams the log events stored from now on, as CloudWatch Logs
-//! does, over the AWS event stream encoding (`application/vnd.amazon.eventstream`): one
-//! `sessionStart` event, then `sessionUpdate` events carrying the matching events as they are
-//! stored, and an exception event when the session ends.
+//! does, over the AWS event stream encoding (`application/vnd.amazon.eventstream`): the
+//! `initial-response` event of the JSON protocols' event streams (boto3 and the AWS CLI refuse a
+//! stream without it: "First event was not of type initial-response"), one `sessionStart` event,
+//! then `sessionUpdate` events carrying the matching events as they are stored, and an exception
+//! event when the session ends.
 //!
 //! AWS's limits are kept, because they are what a client has to cope with: above
 //! [`MAX_EVENTS_PER_SECOND`] the updates are sampled (`sessionMetadata.sampled`), a reader too
@@ -84,14 +86,19 @@ impl LogsService {
         // Subscribed before the answer goes out: an event stored after the client has its
         // sessionStart is always in the session.
         let stored_events = self.subscribe();
-        let start = json!({
+        let mut start = json!({
             "requestId": request_id(),
             "sessionId": uuid::Uuid::new_v4().to_string(),
             "logGroupIdentifiers": selection.groups.iter().map(|(_, id)| id).collect::<Vec<_>>(),
-            "logStreamNames": input.log_stream_names,
-            "logStreamNamePrefixes": input.log_stream_name_prefixes,
             "logEventFilterPattern": input.log_event_filter_pattern.unwrap_or_default(),
         });
+        // A member the request did not set is absent, never null: the model has no nulls.
+        if let Some(names) = input.log_stream_names {
+            start["logStreamNames"] = json!(names);
+        }
+        if let Some(prefixes) = input.log_stream_name_prefixes {
+            start["logStreamNamePrefixes"] = json!(prefixes);
+        }
         let (frames, body) = mpsc::channel::<Result<Bytes, std::convert::Infallible>>(64);
         let limit = self.live_tail_session_limit();
         tokio::spawn(run_session(selection, start, stored_events, frames, limit));
@@ -165,7 +172,11 @@ async fn run_session(
     limit: Duration,
 ) {
     let send = |frame: Bytes| frames.send(Ok(frame));
-    if send(event_frame("sessionStart", &start)).await.is_err() {
+    // The initial response carries the output's members other than the stream: StartLiveTail's
+    // output has none, so it is `{}`.
+    if send(event_frame("initial-response", &json!({}))).await.is_err()
+        || send(event_frame("sessionStart", &start)).await.is_err()
+    {
         return;
     }
     let ends_at = Instant::now() + limit;

@@ -49,6 +49,10 @@ impl From<SecretsError> for AwsError {
             SecretsError::Snapshot(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         };
-        AwsError::client(err.code(), err.to_string()).with_status(status)
+        // Every Secrets Manager error shape names its member `Message` (botocore's
+        // secretsmanager/2017-10-17 model).
+        AwsError::client(err.code(), err.to_string())
+            .with_status(status)
+            .with_capitalised_message()
     }
 }

@@ -46,15 +46,29 @@ pub enum SqsError {
 }
 
 impl SqsError {
-    /// The shape name in the JSON protocol's `__type` (after `com.amazonaws.sqs#`).
-    pub fn shape(&self) -> &'static str {
-        match self {
+    /// The JSON protocol's `__type`. Errors that SQS's model has are its shapes
+    /// (`com.amazonaws.sqs#QueueDoesNotExist`); `InvalidParameterValue` and `MissingParameter`
+    /// are AWS's common errors, which the model does not have: SQS sends them as the shapes of
+    /// the framework AWS services share, `com.amazon.coral.service#InvalidParameterValueException`
+    /// and `com.amazon.coral.service#MissingRequiredParameterException`, with the query code
+    /// (`InvalidParameterValue`, `MissingParameter`) in `x-amzn-query-error`, which is what the
+    /// SDKs report as the code. (AWS's answers as recorded from SQS: LocalStack's
+    /// tests/aws/services/sqs/test_sqs.snapshot.json, `QueryErrorCode`
+    /// `InvalidParameterValueException` and `MissingRequiredParameterException`; an answer of
+    /// SQS quoted in github.com/http4k/http4k/pull/1336; the JSON protocol's error structure:
+    /// https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-json-api-responses.html)
+    pub fn json_type(&self) -> String {
+        let shape = match self {
+            SqsError::InvalidParameterValue(_) => {
+                return "com.amazon.coral.service#InvalidParameterValueException".into()
+            }
+            SqsError::MissingParameter(_) => {
+                return "com.amazon.coral.service#MissingRequiredParameterException".into()
+            }
             SqsError::QueueDoesNotExist => "QueueDoesNotExist",
             SqsError::QueueNameExists(_) => "QueueNameExists",
             SqsError::InvalidAttributeName(_) => "InvalidAttributeName",
             SqsError::InvalidAttributeValue(_) => "InvalidAttributeValue",
-            SqsError::InvalidParameterValue(_) => "InvalidParameterValue",
-            SqsError::MissingParameter(_) => "MissingParameter",
             SqsError::InvalidAddress(_) => "InvalidAddress",
             SqsError::EmptyBatchRequest(_) => "EmptyBatchRequest",
             SqsError::TooManyEntriesInBatchRequest(_) => "TooManyEntriesInBatchRequest",
@@ -65,7 +79,8 @@ impl SqsError {
             SqsError::ReceiptHandleIsInvalid(_) => "ReceiptHandleIsInvalid",
             SqsError::MessageNotInflight => "MessageNotInflight",
             SqsError::PurgeQueueInProgress(_) => "PurgeQueueInProgress",
-        }
+        };
+        format!("com.amazonaws.sqs#{shape}")
     }
 
     /// The query-protocol error code, which is also what `Failed` batch entries carry in `Code`.
@@ -94,7 +109,7 @@ impl SqsError {
 impl From<SqsError> for AwsError {
     fn from(err: SqsError) -> Self {
         let query_error = format!("{};Sender", err.query_code());
-        AwsError::client(format!("com.amazonaws.sqs#{}", err.shape()), err.to_string()).with_query_error(query_error)
+        AwsError::client(err.json_type(), err.to_string()).with_query_error(query_error)
     }
 }
 

@@ -1,6 +1,11 @@
 //! The local stack's own tests: each AWS service it emulates, served by its gateway on
-//! loopback, driven by the real AWS SDK for Rust and boto3.
+//! loopback, driven by the real AWS SDK for Rust, boto3 and the AWS CLI, and every answer checked
+//! against botocore's service models.
 
+mod clients;
+mod conformance;
 mod logs;
+mod python;
 mod rds_secrets;
+mod served;
 mod sqs;

@@ -739,7 +739,10 @@ async fn malformed_requests_get_aws_error_shapes() {
     let sqs = start().await;
     let (status, query_error, body) = sqs.raw("SendMessage", r#"{"MessageBody":"x"}"#).await;
     assert_eq!(status, 400);
-    assert_eq!(body["__type"], "com.amazonaws.sqs#MissingParameter");
+    assert_eq!(
+        body["__type"],
+        "com.amazon.coral.service#MissingRequiredParameterException"
+    );
     assert_eq!(body["message"], "The request must contain the parameter QueueUrl.");
     assert_eq!(query_error.as_deref(), Some("MissingParameter;Sender"));
 
@@ -916,42 +919,6 @@ async fn queues_and_messages_survive_a_snapshot_and_restore() {
 
 #[tokio::test]
 async fn boto3_works_against_the_local_sqs() {
-    let available = std::process::Command::new("python3")
-        .args(["-c", "import boto3"])
-        .output();
-    match available {
-        Ok(out) if out.status.success() => {}
-        Ok(out) => panic!(
-            "boto3 is not importable by python3; install it with `python3 -m pip install boto3` \
-             (pip install boto3): {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Err(e) => panic!("python3 is needed for the boto3 test (and then `pip install boto3`): {e}"),
-    }
     let sqs = start().await;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/sqs_boto3.py");
-    let mut command = tokio::process::Command::new("python3");
-    command.arg(script).arg(&sqs.endpoint);
-    // Only the endpoint the script is given: nothing from the developer's AWS setup.
-    for (name, _) in std::env::vars() {
-        if name.starts_with("AWS_") {
-            command.env_remove(name);
-        }
-    }
-    command
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
-    let out = tokio::time::timeout(Duration::from_secs(60), command.output())
-        .await
-        .expect("the boto3 script hung")
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "boto3 script failed\n--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    super::python::run_script("sqs_boto3.py", &[&sqs.endpoint]).await;
 }

@@ -136,6 +136,14 @@ jobs = sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10, AttributeNames
 assert [m["Body"] for m in jobs] == ["job 1", "job 2"], jobs
 assert jobs[0]["Attributes"]["MessageDeduplicationId"] == hashlib.sha256(b"job 1").hexdigest()
 
+# AWS's common errors: the code boto3 reports comes from x-amzn-query-error, and the JSON
+# protocol's __type is the shared framework's shape, which botocore keeps as QueryErrorCode.
+err = expect_error("MissingParameter", sqs.send_message, QueueUrl=fifo, MessageBody="no group")
+assert err.response["Error"]["QueryErrorCode"] == "MissingRequiredParameterException", err.response
+assert err.response["Error"]["Message"] == "The request must contain the parameter MessageGroupId.", err.response
+err = expect_error("InvalidParameterValue", sqs.send_message, QueueUrl=fifo, MessageBody="x", MessageGroupId="g", DelaySeconds=5)
+assert err.response["Error"]["QueryErrorCode"] == "InvalidParameterValueException", err.response
+
 sqs.purge_queue(QueueUrl=fifo)
 sqs.delete_queue(QueueUrl=url)
 try:
