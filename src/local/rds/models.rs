@@ -206,13 +206,14 @@ trait Described {
     const IDENTIFIER_PARAMETER: &'static str;
     /// The filter names AWS accepts for this record type.
     const FILTERS: &'static [&'static str];
-    fn identifier(&self) -> &str;
-    fn arn(&self) -> &str;
+    /// The record's identifier and ARN: the two names a request may give it by.
+    fn names(&self) -> (&str, &str);
     fn matches_filter(&self, filter: &str, value: &str) -> bool;
     fn not_found(wanted: &str) -> RdsError;
 
     fn is_named(&self, wanted: &str) -> bool {
-        names(self.identifier(), self.arn(), wanted)
+        let (identifier, arn) = self.names();
+        names(identifier, arn, wanted)
     }
 }
 
@@ -231,12 +232,8 @@ impl Described for DbInstance {
     const FILTERS: &'static [&'static str] =
         &["db-cluster-id", "db-instance-id", "dbi-resource-id", "domain", "engine"];
 
-    fn identifier(&self) -> &str {
-        &self.spec.identifier
-    }
-
-    fn arn(&self) -> &str {
-        &self.arn
+    fn names(&self) -> (&str, &str) {
+        (&self.spec.identifier, &self.arn)
     }
 
     fn matches_filter(&self, filter: &str, value: &str) -> bool {
@@ -268,12 +265,8 @@ impl Described for DbCluster {
         "engine",
     ];
 
-    fn identifier(&self) -> &str {
-        &self.spec.identifier
-    }
-
-    fn arn(&self) -> &str {
-        &self.arn
+    fn names(&self) -> (&str, &str) {
+        (&self.spec.identifier, &self.arn)
     }
 
     fn matches_filter(&self, filter: &str, value: &str) -> bool {
@@ -400,7 +393,7 @@ mod tests {
     }
 
     fn ids<T: Described>(page: &Page<'_, T>) -> Vec<String> {
-        page.records.iter().map(|r| r.identifier().to_owned()).collect()
+        page.records.iter().map(|r| r.names().0.to_owned()).collect()
     }
 
     fn by_identifier(id: &str) -> DescribeRequest {
