@@ -360,30 +360,28 @@ mod tests {
 
     #[test]
     fn custid_wrong_types_have_readable_reasons() {
-        assert_eq!(
-            reason(r#"{"CustID":"404","Name":"a"}"#),
-            r#"CustID: expected an integer, got the string "404""#
-        );
-        assert_eq!(
-            reason(r#"{"CustID":1.5,"Name":"a"}"#),
-            "CustID: expected an integer, got the number 1.5"
-        );
-        assert_eq!(
-            reason(r#"{"CustID":1.0,"Name":"a"}"#),
-            "CustID: expected an integer, got the number 1.0"
-        );
-        assert_eq!(
-            reason(r#"{"CustID":true,"Name":"a"}"#),
-            "CustID: expected an integer, got true"
-        );
-        assert_eq!(
-            reason(r#"{"CustID":null,"Name":"a"}"#),
-            "CustID: expected an integer, got null"
-        );
-        assert_eq!(
-            reason(r#"{"CustID":[1],"Name":"a"}"#),
-            "CustID: expected an integer, got an array"
-        );
+        for (body, expected) in [
+            (
+                r#"{"CustID":"404","Name":"a"}"#,
+                r#"CustID: expected an integer, got the string "404""#,
+            ),
+            (
+                r#"{"CustID":1.5,"Name":"a"}"#,
+                "CustID: expected an integer, got the number 1.5",
+            ),
+            (
+                r#"{"CustID":1.0,"Name":"a"}"#,
+                "CustID: expected an integer, got the number 1.0",
+            ),
+            (r#"{"CustID":true,"Name":"a"}"#, "CustID: expected an integer, got true"),
+            (r#"{"CustID":null,"Name":"a"}"#, "CustID: expected an integer, got null"),
+            (
+                r#"{"CustID":[1],"Name":"a"}"#,
+                "CustID: expected an integer, got an array",
+            ),
+        ] {
+            assert_eq!(reason(body), expected);
+        }
     }
 
     #[test]
