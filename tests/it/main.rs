@@ -3,6 +3,7 @@
 
 mod cli;
 mod completions;
+mod init;
 mod invoke;
 mod local_aws_cli;
 mod local_stack;

@@ -225,6 +225,8 @@ pub struct LocalStack {
     pub endpoint: String,
     pub info: serde_json::Value,
     pub function_binary: PathBuf,
+    /// What `custctl local up --detach` printed on stderr.
+    pub stderr: String,
 }
 
 impl LocalStack {
@@ -256,6 +258,7 @@ impl LocalStack {
                     info,
                     dir,
                     function_binary: own_binary,
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
                 };
             }
             last = String::from_utf8_lossy(&out.stderr).into_owned();
