@@ -63,7 +63,7 @@ pub fn run(global: &GlobalArgs, args: &InitArgs) -> Result<ExitCode> {
     };
     // The environment being written may not exist yet: resolve the target without it, unless
     // it does exist (its profile and region are then the ones to ask).
-    let file_has_env = existing.contains(&format!("[env.{env_name}]"));
+    let file_has_env = toml::from_str::<ConfigFile>(&existing).is_ok_and(|file| file.env.contains_key(&env_name));
     let settings = Settings::resolve_with(global, file_has_env.then_some(env_name.as_str()))?;
     let outputs = match &args.from_outputs {
         Some(file) => outputs_from_file(file, &args.stack)?,

@@ -149,23 +149,17 @@ fn init_keeps_a_hand_written_comment_and_another_env() {
         ssh,
         "Host i-0123456789abcdef0\n  User ec2-user\n  ProxyCommand aws ec2-instance-connect open-tunnel --instance-id %h --region eu-west-1\n"
     );
-    let written = std::fs::read_to_string(&config).unwrap();
-    assert_eq!(
-        written,
-        "# Our environments; ask #platform before changing prod.\n\
-         [env.staging]\n\
-         region = \"eu-west-1\"\n\
-         queue = \"customers-staging\" # the shared one\n\
-         \n\
-         [env.prod]\n\
-         # a key of our own\n\
-         identity = \"~/.ssh/bastion-prod\"\n\
-         region = \"eu-west-1\"\n\
+    // Only [env.prod] changed: its region in place (its comment and own key kept), the
+    // other names added after them.
+    let expected = original.replace(
+        "region = \"us-east-1\"\n",
+        "region = \"eu-west-1\"\n\
          queue = \"https://sqs.eu-west-1.amazonaws.com/123456789012/customers\"\n\
          function = \"customer-ingest\"\n\
          db_instance = \"customers-db\"\n\
-         bastion = \"ec2-user@i-0123456789abcdef0\"\n"
+         bastion = \"ec2-user@i-0123456789abcdef0\"\n",
     );
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), expected);
 
     // The file is one custctl reads: an unknown --env is still an error naming what it has.
     let out = custctl_in(dir.path())
@@ -237,14 +231,7 @@ fn a_template_with_other_settings_gives_exactly_those_to_the_local_stack() {
 
         let sqs = aws_sdk_sqs::Client::new(&config);
         let url = custctl_test_support::queue_url(&sqs, "customers").await;
-        let attributes = sqs
-            .get_queue_attributes()
-            .queue_url(url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
-            .send()
-            .await
-            .unwrap();
-        let attributes = attributes.attributes().unwrap();
+        let attributes = custctl_test_support::queue_attributes(&sqs, &url).await;
         assert_eq!(
             attributes[&aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout],
             "40"

@@ -30,6 +30,18 @@ fn text(xml: &mut String, name: &str, value: &str) {
     let _ = write!(xml, "<{name}>{}</{name}>", xml_escape(value));
 }
 
+/// A list of key/value members: `<Outputs><member><OutputKey>..</OutputKey><OutputValue>..`.
+fn pairs(xml: &mut String, list: &str, (key_name, value_name): (&str, &str), entries: &[(String, String)]) {
+    let _ = write!(xml, "<{list}>");
+    for (key, value) in entries {
+        xml.push_str("<member>");
+        text(xml, key_name, key);
+        text(xml, value_name, value);
+        xml.push_str("</member>");
+    }
+    let _ = write!(xml, "</{list}>");
+}
+
 fn render_stack(xml: &mut String, stack: &Stack) {
     xml.push_str("<member>");
     text(xml, "StackId", &stack.id);
@@ -37,14 +49,12 @@ fn render_stack(xml: &mut String, stack: &Stack) {
     if let Some(description) = &stack.record.description {
         text(xml, "Description", description);
     }
-    xml.push_str("<Parameters>");
-    for (key, value) in &stack.record.parameters {
-        xml.push_str("<member>");
-        text(xml, "ParameterKey", key);
-        text(xml, "ParameterValue", value);
-        xml.push_str("</member>");
-    }
-    xml.push_str("</Parameters>");
+    pairs(
+        xml,
+        "Parameters",
+        ("ParameterKey", "ParameterValue"),
+        &stack.record.parameters,
+    );
     text(
         xml,
         "CreationTime",
@@ -53,14 +63,8 @@ fn render_stack(xml: &mut String, stack: &Stack) {
     text(xml, "StackStatus", "CREATE_COMPLETE");
     text(xml, "DisableRollback", "false");
     xml.push_str("<NotificationARNs/><Capabilities><member>CAPABILITY_IAM</member><member>CAPABILITY_AUTO_EXPAND</member></Capabilities>");
-    xml.push_str("<Outputs>");
-    for (key, value) in &stack.record.outputs {
-        xml.push_str("<member>");
-        text(xml, "OutputKey", key);
-        text(xml, "OutputValue", value);
-        xml.push_str("</member>");
-    }
-    xml.push_str("</Outputs><Tags/>");
+    pairs(xml, "Outputs", ("OutputKey", "OutputValue"), &stack.record.outputs);
+    xml.push_str("<Tags/>");
     text(xml, "EnableTerminationProtection", "false");
     xml.push_str("<DriftInformation><StackDriftStatus>NOT_CHECKED</StackDriftStatus></DriftInformation>");
     xml.push_str("</member>");
