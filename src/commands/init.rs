@@ -36,8 +36,8 @@ struct InitReport {
     env: String,
     file: PathBuf,
     written: bool,
-    /// The `[env.ENV]` keys init set, in the file's order.
-    settings: Vec<(String, String)>,
+    /// The `[env.ENV]` keys init set.
+    settings: std::collections::BTreeMap<String, String>,
     /// Lines for ~/.ssh/config that reach the bastion.
     ssh_config: String,
 }
@@ -276,22 +276,36 @@ fn check_output(key: &str, value: &str) -> Result<(), String> {
             quoted()
         ));
     }
-    let ok = match key {
-        "Region" => value
-            .split('-')
-            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
-        "QueueUrl" => value.starts_with("https://") || value.starts_with("http://"),
-        "FunctionName" | "DBInstanceId" => value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
-        "BastionSshTarget" => crate::commands::sql::tunnel::BastionSpec::parse(value).is_ok() && shell_safe(value),
-        "BastionInstanceId" | "SshProxyCommand" => shell_safe(value),
-        _ => true,
+    let (ok, expected) = match key {
+        "Region" => (
+            value
+                .split('-')
+                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())),
+            "a region such as eu-west-1",
+        ),
+        "QueueUrl" => (
+            value.starts_with("https://") || value.starts_with("http://"),
+            "a queue URL",
+        ),
+        "FunctionName" | "DBInstanceId" => (
+            value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "a name of letters, digits, - and _",
+        ),
+        "BastionSshTarget" => (
+            crate::commands::sql::tunnel::BastionSpec::parse(value).is_ok() && shell_safe(value),
+            "user@host[:port]",
+        ),
+        _ => (shell_safe(value), SHELL_SAFE),
     };
     if ok {
         Ok(())
     } else {
-        Err(format!("{} is not what custctl expects here", quoted()))
+        Err(format!("{} is not {expected}", quoted()))
     }
 }
+
+const SHELL_SAFE: &str =
+    "plain text for ~/.ssh/config (letters, digits, spaces and ._%/=:@,+- only: ssh runs ProxyCommand through a shell)";
 
 /// Only characters that a shell takes literally (no quotes, `$`, `;`, `|`, `&`, redirections,
 /// globs or backquotes), and no leading `-`.
