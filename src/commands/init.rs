@@ -153,8 +153,14 @@ async fn describe_stack(settings: &Settings, stack: &str) -> Result<Vec<(String,
     let answer = client.describe_stacks().stack_name(stack).send().await.map_err(|e| {
         let text = crate::aws::describe_sdk_error(&e);
         if text.contains("does not exist") {
+            let hint = match settings.target {
+                Target::Local(_) => {
+                    "see --stack; the local stack describes the one `custctl local up --stack-name` names"
+                }
+                Target::Aws { .. } => "see --stack, --region, --profile",
+            };
             anyhow::Error::new(InputError(format!(
-                "no stack {stack} in {} (see --stack, --region, --profile): {text}",
+                "no stack {stack} in {} ({hint}): {text}",
                 config
                     .region()
                     .map_or_else(|| "this region".to_string(), |r| r.to_string())
