@@ -204,6 +204,17 @@ impl Template {
         let function_path = format!("Resources.{function_id}.Properties");
         let function_props = properties(function);
         let (mapping_path, mapping) = self.event_source(function_id, function_props)?;
+        if let Some(events) = function_props.get("Events").and_then(Value::as_mapping) {
+            for (name, event) in events {
+                let kind = event.get("Type").and_then(Value::as_str).unwrap_or("?");
+                if kind != "SQS" {
+                    not_honoured.push(format!(
+                        "{function_path}.Events.{}: an event source of type {kind} is not emulated by the local stack",
+                        name.as_str().unwrap_or("?")
+                    ));
+                }
+            }
+        }
         let queue_ref = mapping
             .get("Queue")
             .or_else(|| mapping.get("EventSourceArn"))
