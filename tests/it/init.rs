@@ -119,24 +119,7 @@ fn init_keeps_a_hand_written_comment_and_another_env() {
     std::fs::write(dir.path().join("stacks.json"), describe_stacks_json("")).unwrap();
 
     // --dry-run shows the section and changes nothing.
-    let dry = custctl_in(dir.path())
-        .args([
-            "--env",
-            "prod",
-            "init",
-            "--stack",
-            "prod",
-            "--from-outputs",
-            "stacks.json",
-            "--dry-run",
-        ])
-        .output()
-        .unwrap();
-    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
-    assert!(String::from_utf8_lossy(&dry.stderr).contains("region = \"eu-west-1\""));
-    assert_eq!(std::fs::read_to_string(&config).unwrap(), original);
-
-    let ssh = stdout_of(custctl_in(dir.path()).args([
+    let init_prod = [
         "--env",
         "prod",
         "init",
@@ -144,7 +127,17 @@ fn init_keeps_a_hand_written_comment_and_another_env() {
         "prod",
         "--from-outputs",
         "stacks.json",
-    ]));
+    ];
+    let dry = custctl_in(dir.path())
+        .args(init_prod)
+        .arg("--dry-run")
+        .output()
+        .unwrap();
+    assert!(dry.status.success(), "{}", String::from_utf8_lossy(&dry.stderr));
+    assert!(String::from_utf8_lossy(&dry.stderr).contains("region = \"eu-west-1\""));
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), original);
+
+    let ssh = stdout_of(custctl_in(dir.path()).args(init_prod));
     assert_eq!(
         ssh,
         "Host i-0123456789abcdef0\n  User ec2-user\n  ProxyCommand aws ec2-instance-connect open-tunnel --instance-id %h --region eu-west-1\n"

@@ -59,7 +59,8 @@ impl StackCatalog {
             .filter(|s| s.record.name == name || s.id == name)
             .collect();
         if found.is_empty() {
-            // AWS's answer for a stack that does not exist (400, code ValidationError).
+            // AWS's answer for a stack that does not exist: 400, Sender, ValidationError, "Stack
+            // with id foo does not exist" (the response body quoted in boto/boto3#2807).
             return Err(AwsError::client(
                 "ValidationError",
                 format!("Stack with id {name} does not exist"),
