@@ -26,6 +26,7 @@ fn stdout_of(command: &mut Command) -> String {
 
 #[test]
 fn init_against_the_local_stack_writes_an_env_that_send_logs_and_sql_use() {
+    // (and invoke and db: every verb that talks to the pipeline)
     let stack = LocalStack::up(&[]);
     let dir = scratch_dir("init-local-");
     let ssh = stdout_of(custctl_in(dir.path()).arg("--state-dir").arg(stack.state_dir()).args([
@@ -57,6 +58,23 @@ fn init_against_the_local_stack_writes_an_env_that_send_logs_and_sql_use() {
     stdout_of(&mut with_env(&["send", "--id", "4041", "--name", "Written by init"]));
     let rows = stack.wait_for_rows(1, Duration::from_secs(60));
     assert_eq!(rows, [(4041, "Written by init".to_string())]);
+
+    stdout_of(&mut with_env(&[
+        "invoke",
+        "--id",
+        "4042",
+        "--name",
+        "Invoked by init's env",
+    ]));
+    assert_eq!(
+        stack.rows(),
+        [
+            (4041, "Written by init".to_string()),
+            (4042, "Invoked by init's env".to_string())
+        ]
+    );
+    let db = stdout_of(&mut with_env(&["db"]));
+    assert!(db.contains("customers-db"), "{db}");
 
     let logs = stdout_of(&mut with_env(&["logs", "--since", "10m"]));
     assert!(logs.contains("batch processed"), "{logs}");
