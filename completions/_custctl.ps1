@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the function''s log group: history, live (--follow), one invocation, a summary')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance')
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -109,12 +110,14 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
         'custctl;local;up' {
             [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the AWS-compatible endpoint on 127.0.0.1')
             [CompletionResult]::new('--function-binary', '--function-binary', [CompletionResultType]::ParameterName, 'The function binary [default: customer-ingest beside custctl]')
-            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Records per batch of the event source mapping (above 10 needs --batch-window)')
-            [CompletionResult]::new('--batch-window', '--batch-window', [CompletionResultType]::ParameterName, 'MaximumBatchingWindowInSeconds of the event source mapping')
-            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once')
-            [CompletionResult]::new('--function-timeout', '--function-timeout', [CompletionResultType]::ParameterName, 'The function''s timeout')
-            [CompletionResult]::new('--visibility-timeout', '--visibility-timeout', [CompletionResultType]::ParameterName, 'The queue''s visibility timeout (at least the function timeout, as AWS requires)')
-            [CompletionResult]::new('--max-receive-count', '--max-receive-count', [CompletionResultType]::ParameterName, 'Receives before a message moves to the dead-letter queue')
+            [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in]')
+            [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'The CloudFormation stack name the local endpoint answers DescribeStacks for')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'Records per batch of the event source mapping (above 10 needs --batch-window) [default: the template''s]')
+            [CompletionResult]::new('--batch-window', '--batch-window', [CompletionResultType]::ParameterName, 'MaximumBatchingWindowInSeconds of the event source mapping [default: the template''s]')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once [default: the template''s]')
+            [CompletionResult]::new('--function-timeout', '--function-timeout', [CompletionResultType]::ParameterName, 'The function''s timeout [default: the template''s]')
+            [CompletionResult]::new('--visibility-timeout', '--visibility-timeout', [CompletionResultType]::ParameterName, 'The queue''s visibility timeout (at least the function timeout, as AWS requires) [default: the template''s]')
+            [CompletionResult]::new('--max-receive-count', '--max-receive-count', [CompletionResultType]::ParameterName, 'Receives before a message moves to the dead-letter queue [default: the template''s]')
             [CompletionResult]::new('--live-tail-session-limit', '--live-tail-session-limit', [CompletionResultType]::ParameterName, 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client''s reconnects)')
             [CompletionResult]::new('--client-timeout', '--client-timeout', [CompletionResultType]::ParameterName, 'How long the endpoint waits for a client''s request headers (on a new or idle connection) and between the pieces of a request body before it closes the connection')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
@@ -313,6 +316,28 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'custctl;init' {
+            [CompletionResult]::new('--stack', '--stack', [CompletionResultType]::ParameterName, 'The CloudFormation stack deployed from examples/aws/template.yaml (the environment is named after it unless --env says otherwise)')
+            [CompletionResult]::new('--from-outputs', '--from-outputs', [CompletionResultType]::ParameterName, 'Read the Outputs from this file, the JSON of `aws cloudformation describe-stacks` (`-` is stdin), instead of calling DescribeStacks')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region (default: AWS_REGION, then the profile''s region)')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the [env.ENV] section that would be written; change nothing')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'custctl;completions' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
@@ -358,6 +383,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Show the function''s log group: history, live (--follow), one invocation, a summary')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance')
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -391,6 +417,9 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help;sql' {
+            break
+        }
+        'custctl;help;init' {
             break
         }
         'custctl;help;completions' {

@@ -40,6 +40,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand logs 'Show the function''s log group: history, live (--follow), one invocation, a summary'
             cand db 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
+            cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -103,12 +104,14 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;local;up'= {
             cand --port 'Port of the AWS-compatible endpoint on 127.0.0.1'
             cand --function-binary 'The function binary [default: customer-ingest beside custctl]'
-            cand --batch-size 'Records per batch of the event source mapping (above 10 needs --batch-window)'
-            cand --batch-window 'MaximumBatchingWindowInSeconds of the event source mapping'
-            cand --concurrency 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once'
-            cand --function-timeout 'The function''s timeout'
-            cand --visibility-timeout 'The queue''s visibility timeout (at least the function timeout, as AWS requires)'
-            cand --max-receive-count 'Receives before a message moves to the dead-letter queue'
+            cand --template 'The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in]'
+            cand --stack-name 'The CloudFormation stack name the local endpoint answers DescribeStacks for'
+            cand --batch-size 'Records per batch of the event source mapping (above 10 needs --batch-window) [default: the template''s]'
+            cand --batch-window 'MaximumBatchingWindowInSeconds of the event source mapping [default: the template''s]'
+            cand --concurrency 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once [default: the template''s]'
+            cand --function-timeout 'The function''s timeout [default: the template''s]'
+            cand --visibility-timeout 'The queue''s visibility timeout (at least the function timeout, as AWS requires) [default: the template''s]'
+            cand --max-receive-count 'Receives before a message moves to the dead-letter queue [default: the template''s]'
             cand --live-tail-session-limit 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client''s reconnects)'
             cand --client-timeout 'How long the endpoint waits for a client''s request headers (on a new or idle connection) and between the pieces of a request body before it closes the connection'
             cand --output 'Output format of results: a table for people, JSON for programs'
@@ -295,6 +298,27 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'custctl;init'= {
+            cand --stack 'The CloudFormation stack deployed from examples/aws/template.yaml (the environment is named after it unless --env says otherwise)'
+            cand --from-outputs 'Read the Outputs from this file, the JSON of `aws cloudformation describe-stacks` (`-` is stdin), instead of calling DescribeStacks'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --dry-run 'Print the [env.ENV] section that would be written; change nothing'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;completions'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
@@ -338,6 +362,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand logs 'Show the function''s log group: history, live (--follow), one invocation, a summary'
             cand db 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
+            cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand completions 'Print shell completions for custctl'
             cand man 'Print custctl''s man page (roff)'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -362,6 +387,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;db'= {
         }
         &'custctl;help;sql'= {
+        }
+        &'custctl;help;init'= {
         }
         &'custctl;help;completions'= {
         }

@@ -44,6 +44,7 @@ complete -c custctl -n "__fish_custctl_needs_command" -f -a "invoke" -d 'Invoke 
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print custctl\'s man page (roff)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -98,12 +99,14 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_se
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'Port of the AWS-compatible endpoint on 127.0.0.1' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-binary -d 'The function binary [default: customer-ingest beside custctl]' -r -F
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l batch-size -d 'Records per batch of the event source mapping (above 10 needs --batch-window)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l batch-window -d 'MaximumBatchingWindowInSeconds of the event source mapping' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l concurrency -d 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-timeout -d 'The function\'s timeout' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l visibility-timeout -d 'The queue\'s visibility timeout (at least the function timeout, as AWS requires)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l max-receive-count -d 'Receives before a message moves to the dead-letter queue' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l template -d 'The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l stack-name -d 'The CloudFormation stack name the local endpoint answers DescribeStacks for' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l batch-size -d 'Records per batch of the event source mapping (above 10 needs --batch-window) [default: the template\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l batch-window -d 'MaximumBatchingWindowInSeconds of the event source mapping [default: the template\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l concurrency -d 'ScalingConfig.MaximumConcurrency: batches (and function instances) at once [default: the template\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-timeout -d 'The function\'s timeout [default: the template\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l visibility-timeout -d 'The queue\'s visibility timeout (at least the function timeout, as AWS requires) [default: the template\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l max-receive-count -d 'Receives before a message moves to the dead-letter queue [default: the template\'s]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l live-tail-session-limit -d 'How long a StartLiveTail session lasts before it ends with SessionTimeoutException (AWS: 3 hours; shorter to try a client\'s reconnects)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l client-timeout -d 'How long the endpoint waits for a client\'s request headers (on a new or idle connection) and between the pieces of a request body before it closes the connection' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
@@ -255,6 +258,23 @@ complete -c custctl -n "__fish_custctl_using_subcommand sql" -l local -d 'Talk t
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l stack -d 'The CloudFormation stack deployed from examples/aws/template.yaml (the environment is named after it unless --env says otherwise)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l from-outputs -d 'Read the Outputs from this file, the JSON of `aws cloudformation describe-stacks` (`-` is stdin), instead of calling DescribeStacks' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l dry-run -d 'Print the [env.ENV] section that would be written; change nothing'
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand init" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand init" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand init" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -283,15 +303,16 @@ complete -c custctl -n "__fish_custctl_using_subcommand man" -l local -d 'Talk t
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'

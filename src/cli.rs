@@ -84,6 +84,8 @@ pub enum Command {
     Db(DbArgs),
     /// Query the private database through the bastion: one-shot (-e, --file) or a REPL.
     Sql(SqlArgs),
+    /// Write a deployed stack's names (its CloudFormation Outputs) into custctl.toml as [env.ENV].
+    Init(InitArgs),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -342,29 +344,37 @@ pub struct UpArgs {
     #[arg(long, env = "CUSTCTL_FUNCTION_BINARY", value_name = "PATH")]
     pub function_binary: Option<PathBuf>,
 
-    /// Records per batch of the event source mapping (above 10 needs --batch-window).
-    #[arg(long, default_value_t = 10)]
-    pub batch_size: u32,
+    /// The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in].
+    #[arg(long, value_name = "FILE")]
+    pub template: Option<PathBuf>,
 
-    /// MaximumBatchingWindowInSeconds of the event source mapping.
-    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
-    pub batch_window: u32,
+    /// The CloudFormation stack name the local endpoint answers DescribeStacks for.
+    #[arg(long, default_value = "customers", value_name = "NAME")]
+    pub stack_name: String,
 
-    /// ScalingConfig.MaximumConcurrency: batches (and function instances) at once.
-    #[arg(long, default_value_t = 5)]
-    pub concurrency: u32,
+    /// Records per batch of the event source mapping (above 10 needs --batch-window) [default: the template's].
+    #[arg(long, value_name = "N")]
+    pub batch_size: Option<u32>,
 
-    /// The function's timeout.
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
-    pub function_timeout: u32,
+    /// MaximumBatchingWindowInSeconds of the event source mapping [default: the template's].
+    #[arg(long, value_name = "SECONDS")]
+    pub batch_window: Option<u32>,
 
-    /// The queue's visibility timeout (at least the function timeout, as AWS requires).
-    #[arg(long, default_value_t = 30, value_name = "SECONDS")]
-    pub visibility_timeout: u32,
+    /// ScalingConfig.MaximumConcurrency: batches (and function instances) at once [default: the template's].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<u32>,
 
-    /// Receives before a message moves to the dead-letter queue.
-    #[arg(long, default_value_t = 3)]
-    pub max_receive_count: u32,
+    /// The function's timeout [default: the template's].
+    #[arg(long, value_name = "SECONDS")]
+    pub function_timeout: Option<u32>,
+
+    /// The queue's visibility timeout (at least the function timeout, as AWS requires) [default: the template's].
+    #[arg(long, value_name = "SECONDS")]
+    pub visibility_timeout: Option<u32>,
+
+    /// Receives before a message moves to the dead-letter queue [default: the template's].
+    #[arg(long, value_name = "N")]
+    pub max_receive_count: Option<u32>,
 
     /// How long a StartLiveTail session lasts before it ends with SessionTimeoutException
     /// (AWS: 3 hours; shorter to try a client's reconnects).
@@ -375,6 +385,24 @@ pub struct UpArgs {
     /// and between the pieces of a request body before it closes the connection.
     #[arg(long, default_value_t = 20, value_name = "SECONDS", value_parser = clap::value_parser!(u32).range(1..))]
     pub client_timeout: u32,
+}
+
+/// `custctl init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The CloudFormation stack deployed from examples/aws/template.yaml (the environment is
+    /// named after it unless --env says otherwise).
+    #[arg(long, value_name = "NAME")]
+    pub stack: String,
+
+    /// Read the Outputs from this file, the JSON of `aws cloudformation describe-stacks` (`-` is
+    /// stdin), instead of calling DescribeStacks.
+    #[arg(long, value_name = "FILE")]
+    pub from_outputs: Option<PathBuf>,
+
+    /// Print the [env.ENV] section that would be written; change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `custctl db`.

@@ -11,11 +11,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The pipeline's default names, as deployed.
-pub const DEFAULT_FUNCTION: &str = "customer-ingest";
-pub const DEFAULT_QUEUE: &str = "customers";
-pub const DEFAULT_DB_INSTANCE: &str = "customers-db";
-
 /// `$XDG_STATE_HOME/custctl/local`, or `~/.local/state/custctl/local`.
 pub fn default_state_dir() -> PathBuf {
     custctl_state_home().join("local")
@@ -45,6 +40,9 @@ pub struct EnvironmentConfig {
     /// `user@host[:port]` of the SSH bastion in front of the database.
     pub bastion: Option<String>,
     pub identity: Option<PathBuf>,
+    /// Trust only the host keys in this file for the bastion (the local stack's, written by
+    /// `custctl --local init`); otherwise ssh's own known_hosts.
+    pub known_hosts: Option<PathBuf>,
 }
 
 /// The config file: `[env.<name>]` sections.
@@ -64,7 +62,8 @@ pub enum Target {
         region: Option<String>,
         endpoint_url: Option<String>,
     },
-    Local(StackInfo),
+    /// Boxed: a `StackInfo` is several times the size of the `Aws` variant.
+    Local(Box<StackInfo>),
 }
 
 /// Everything a verb needs to know before it starts, with no clap types in it.
@@ -78,14 +77,20 @@ pub struct Settings {
     pub db_instance: String,
     pub bastion: Option<String>,
     pub identity: Option<PathBuf>,
+    pub known_hosts: Option<PathBuf>,
     pub state_dir: PathBuf,
 }
 
 impl Settings {
     /// Resolves the global options. The config file is only read when it exists.
     pub fn resolve(global: &GlobalArgs) -> Result<Settings> {
+        Self::resolve_with(global, global.env.as_deref())
+    }
+
+    /// As [`Settings::resolve`], with the environment `env` of the config file (or none).
+    pub fn resolve_with(global: &GlobalArgs, env: Option<&str>) -> Result<Settings> {
         let file = ConfigFile::locate().map(|path| ConfigFile::load(&path)).transpose()?;
-        let environment = match (&global.env, file) {
+        let environment = match (env, file) {
             (Some(name), Some((path, file))) => file.env.get(name).cloned().ok_or_else(|| {
                 let known: Vec<&String> = file.env.keys().collect();
                 InputError(format!(
@@ -109,7 +114,7 @@ impl Settings {
                     state_dir.display()
                 )
             })?;
-            Target::Local(info)
+            Target::Local(Box::new(info))
         } else {
             Target::Aws {
                 profile: global.profile.clone().or(environment.profile.clone()),
@@ -122,15 +127,19 @@ impl Settings {
                 .or_else(|| file.clone())
                 .unwrap_or_else(|| default.to_string())
         };
+        // The defaults are the deploy template's names (examples/aws/template.yaml, built in),
+        // which the local stack uses too.
+        let defaults = custctl_rules::template::default_names();
         Ok(Settings {
             target,
             output: global.output,
             quiet: global.quiet,
-            function: pick(&global.function, &environment.function, DEFAULT_FUNCTION),
-            queue: pick(&global.queue, &environment.queue, DEFAULT_QUEUE),
-            db_instance: pick(&global.db_instance, &environment.db_instance, DEFAULT_DB_INSTANCE),
+            function: pick(&global.function, &environment.function, &defaults.function),
+            queue: pick(&global.queue, &environment.queue, &defaults.queue),
+            db_instance: pick(&global.db_instance, &environment.db_instance, &defaults.db_instance),
             bastion: environment.bastion,
             identity: environment.identity,
+            known_hosts: environment.known_hosts,
             state_dir,
         })
     }

@@ -226,6 +226,19 @@ mod tests {
     }
 
     #[test]
+    fn a_ca_file_turns_tls_on_with_that_root_even_on_loopback() {
+        // DB_TLS_CA_FILE: the RDS bundle the deploy template mounts at /opt/global-bundle.pem.
+        let mut s = DbSettings::from_url("mysql://app:x@127.0.0.1:3306/customers").unwrap();
+        s.tls_ca_file = Some(PathBuf::from("/opt/global-bundle.pem"));
+        let opts = s.opts();
+        let ssl = opts.get_ssl_opts().expect("TLS on");
+        assert_eq!(
+            ssl.root_cert_path(),
+            Some(std::path::Path::new("/opt/global-bundle.pem"))
+        );
+    }
+
+    #[test]
     fn bad_urls_never_echo_the_password() {
         for url in [
             "postgres://u:hunter2@h/db",

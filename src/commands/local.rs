@@ -9,6 +9,7 @@ use custctl_local::lambda::esm::{MappingEvent, MappingSettings};
 use custctl_local::sqs::models::QueueEvent;
 use custctl_local::stack::{self, Stack, StackInfo, StackSettings};
 use custctl_platform::signal_pid;
+use custctl_rules::template::{PipelineSettings, Template, PROJECT_TEMPLATE};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,51 @@ pub fn run(global: &GlobalArgs, command: LocalCommand) -> Result<ExitCode> {
     }
 }
 
+/// The template `up` is the twin of: `--template FILE`, else the project's own.
+fn read_template(args: &UpArgs) -> Result<(Template, PipelineSettings)> {
+    let (source, text) = match &args.template {
+        Some(path) => (
+            format!("--template {}", path.display()),
+            std::fs::read_to_string(path).map_err(|e| InputError(format!("--template {}: {e}", path.display())))?,
+        ),
+        None => ("the built-in template".to_string(), PROJECT_TEMPLATE.to_string()),
+    };
+    let template =
+        Template::parse(&text, stack::REGION, &args.stack_name).map_err(|e| InputError(format!("{source}: {e}")))?;
+    let pipeline = template.pipeline().map_err(|e| InputError(format!("{source}: {e}")))?;
+    Ok((template, pipeline))
+}
+
+/// Says on stderr what of the template the stack cannot honour, and where its settings stray
+/// from AWS's advice.
+fn report_template_gaps(settings: &StackSettings) {
+    for note in &settings.pipeline.not_honoured {
+        eprintln!("custctl: template: {note}");
+    }
+    if settings
+        .pipeline
+        .environment
+        .iter()
+        .any(|(name, _)| name == custctl_local::twin::TLS_CA_VARIABLE)
+    {
+        eprintln!(
+            "custctl: template: {}: not set locally: MariaDB on loopback speaks plain TCP (the function requires TLS only off loopback)",
+            custctl_local::twin::TLS_CA_VARIABLE
+        );
+    }
+    // AWS: "set the source queue's visibility timeout to at least six times the timeout that
+    // you configure on your function" (Lambda Developer Guide, services-sqs-configure), plus
+    // the batching window, during which received messages are already invisible.
+    let function_timeout = settings.function_timeout.as_secs();
+    let advised = 6 * function_timeout + u64::from(settings.mapping.batching_window_secs);
+    if u64::from(settings.visibility_timeout) < advised {
+        eprintln!(
+            "custctl: note: the visibility timeout ({} s) is below AWS's advice of 6 x the function timeout + the batching window ({advised} s); a throttled batch may be received twice",
+            settings.visibility_timeout
+        );
+    }
+}
+
 fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
     let function_binary = match &args.function_binary {
         Some(path) if path.is_file() => path.clone(),
@@ -34,9 +80,19 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
         None => stack::default_function_binary().ok_or_else(|| {
             InputError(format!(
                 "the function binary `{}` is not beside custctl; build it with `cargo build --release -p customer-ingest`, or name it with --function-binary",
-                stack::FUNCTION
+                stack::FUNCTION_BINARY
             ))
         })?,
+    };
+    let (template, pipeline) = read_template(args)?;
+    // The template's VisibilityTimeout, else SQS's default (30 s).
+    let template_visibility = match pipeline.queue_attributes.get("VisibilityTimeout") {
+        Some(text) => text.parse().map_err(|_| {
+            InputError(format!(
+                "the template's VisibilityTimeout `{text}` is not a number of seconds"
+            ))
+        })?,
+        None => 30,
     };
     Ok(StackSettings {
         state_dir: state_dir.to_path_buf(),
@@ -44,16 +100,20 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
         fresh: args.fresh,
         function_binary,
         mapping: MappingSettings {
-            batch_size: args.batch_size,
-            batching_window_secs: args.batch_window,
-            maximum_concurrency: args.concurrency,
+            batch_size: args.batch_size.unwrap_or(pipeline.batch_size),
+            batching_window_secs: args.batch_window.unwrap_or(pipeline.batching_window),
+            maximum_concurrency: args.concurrency.unwrap_or(pipeline.maximum_concurrency),
+            report_batch_item_failures: pipeline.report_batch_item_failures,
             ..MappingSettings::default()
         },
-        function_timeout: Duration::from_secs(args.function_timeout.into()),
-        visibility_timeout: args.visibility_timeout,
-        max_receive_count: args.max_receive_count,
+        function_timeout: Duration::from_secs(args.function_timeout.unwrap_or(pipeline.function_timeout).into()),
+        visibility_timeout: args.visibility_timeout.unwrap_or(template_visibility),
+        max_receive_count: args.max_receive_count.unwrap_or(pipeline.max_receive_count),
         live_tail_session_limit: Duration::from_secs(args.live_tail_session_limit.into()),
         client_timeout: Duration::from_secs(args.client_timeout.into()),
+        template,
+        pipeline,
+        stack_name: args.stack_name.clone(),
     })
 }
 
@@ -70,6 +130,9 @@ fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> 
         return Ok(ExitCode::SUCCESS);
     }
     let settings = settings_from(state_dir, args)?;
+    if !global.quiet {
+        report_template_gaps(&settings);
+    }
     let mapping_check = settings.mapping.validate(false);
     if let Err(e) = mapping_check {
         return Err(InputError(format!(
@@ -131,8 +194,8 @@ async fn serve(
         eprintln!(
             "custctl: local stack ready at {} (queue {}, function {}, MariaDB on 127.0.0.1:{}, bastion on 127.0.0.1:{}); Ctrl-C stops it",
             stack.info.endpoint,
-            stack::QUEUE,
-            stack::FUNCTION,
+            settings.pipeline.queue_name,
+            settings.pipeline.function_name,
             stack.info.db_port,
             bastion.port
         );
@@ -238,24 +301,7 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
         .args(["local", "up", "--port", &args.port.to_string()])
         .arg("--state-dir")
         .arg(state_dir)
-        .args([
-            "--batch-size",
-            &args.batch_size.to_string(),
-            "--batch-window",
-            &args.batch_window.to_string(),
-        ])
-        .args([
-            "--concurrency",
-            &args.concurrency.to_string(),
-            "--function-timeout",
-            &args.function_timeout.to_string(),
-        ])
-        .args([
-            "--visibility-timeout",
-            &args.visibility_timeout.to_string(),
-            "--max-receive-count",
-            &args.max_receive_count.to_string(),
-        ])
+        .args(["--stack-name", &args.stack_name])
         .args(["--live-tail-session-limit", &args.live_tail_session_limit.to_string()])
         .args(["--client-timeout", &args.client_timeout.to_string()])
         .stdin(std::process::Stdio::null())
@@ -266,6 +312,23 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
     }
     if let Some(binary) = &args.function_binary {
         command.arg("--function-binary").arg(binary);
+    }
+    if let Some(template) = &args.template {
+        // The child runs in this directory too, but an absolute path says exactly which file.
+        command.arg("--template").arg(std::path::absolute(template)?);
+    }
+    // Only what was given: the rest comes from the template, as it does here.
+    for (flag, value) in [
+        ("--batch-size", args.batch_size),
+        ("--batch-window", args.batch_window),
+        ("--concurrency", args.concurrency),
+        ("--function-timeout", args.function_timeout),
+        ("--visibility-timeout", args.visibility_timeout),
+        ("--max-receive-count", args.max_receive_count),
+    ] {
+        if let Some(value) = value {
+            command.args([flag, &value.to_string()]);
+        }
     }
     // A Ctrl-C meant for this shell must not stop the stack.
     custctl_platform::detach_from_terminal(&mut command);
@@ -358,6 +421,7 @@ impl Render for StackStatus {
                 [
                     ("pid", i.pid.to_string()),
                     ("endpoint", i.endpoint.clone()),
+                    ("stack name", i.stack_name.clone()),
                     ("region", i.region.clone()),
                     ("queue", i.queue_url.clone()),
                     ("dead-letter queue", i.dead_letter_queue_url.clone()),

@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod db;
+pub mod init;
 pub mod invoke;
 pub mod local;
 pub mod logs;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Logs(args) => logs::run(&cli.global, &args),
         Command::Db(args) => db::run(&cli.global, &args),
         Command::Sql(args) => sql::run(&cli.global, &args),
+        Command::Init(args) => init::run(&cli.global, &args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man => completions::man(),
     }

@@ -3,6 +3,7 @@
 //! wire protocols for the services, so unmodified SDKs and CLIs work against it.
 
 pub mod bastion;
+pub mod cloudformation;
 pub mod gateway;
 pub mod lambda;
 pub mod logs;
@@ -12,6 +13,7 @@ pub mod runtime_api;
 pub mod secrets;
 pub mod sqs;
 pub mod stack;
+pub mod twin;
 pub mod wire;
 
 /// The account id every local ARN and queue URL carries.

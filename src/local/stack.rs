@@ -5,6 +5,7 @@
 //! other verbs (`--local`) read it to find the endpoint and the pipeline's names.
 
 use super::bastion::BastionServer;
+use super::cloudformation::{CloudFormationService, StackRecord};
 use super::gateway::Gateway;
 use super::lambda::api::LambdaService;
 use super::lambda::esm::{check_visibility_timeout, MappingSettings, QueueMessage, QueueSource};
@@ -14,24 +15,23 @@ use super::mariadb::MariaDbServer;
 use super::rds::{DbInstanceSpec, RdsService};
 use super::secrets::SecretsService;
 use super::sqs::SqsService;
+use super::twin::LocalResources;
 use super::wire::{AwsError, JsonProtocol, ServiceFuture};
 use anyhow::{bail, Context, Result};
+use custctl_rules::template::{PipelineSettings, Template};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// The names the local pipeline uses, as the real one does.
+/// The local stack's region. The pipeline's names (queue, function, database...) come from
+/// the deploy template ([`StackSettings::pipeline`]), as the deployed stack's do.
 pub const REGION: &str = "us-east-1";
-pub const QUEUE: &str = "customers";
-pub const DEAD_LETTER_QUEUE: &str = "customers-dlq";
-pub const FUNCTION: &str = "customer-ingest";
-pub const DB_INSTANCE: &str = "customers-db";
-pub const DATABASE: &str = "customers";
+/// The user the function and `custctl sql` log in to MariaDB as.
 pub const DB_USER: &str = "ingest";
-/// The name RDS gives the secret of a managed master password.
-pub const DB_SECRET_NAME: &str = "rds!db-customers-db";
+/// The function's executable, as cargo builds it.
+pub const FUNCTION_BINARY: &str = "customer-ingest";
 
 /// How the stack should run.
 #[derive(Debug, Clone)]
@@ -48,6 +48,12 @@ pub struct StackSettings {
     pub live_tail_session_limit: Duration,
     /// How long the endpoint waits on a client that sends nothing (see `gateway::serve`).
     pub client_timeout: Duration,
+    /// The deploy template the stack is the twin of, and what it says about the pipeline
+    /// (`mapping`, the timeouts and `max_receive_count` above are its values after the flags).
+    pub template: Template,
+    pub pipeline: PipelineSettings,
+    /// The name the local CloudFormation answers DescribeStacks for.
+    pub stack_name: String,
 }
 
 /// What `stack.json` records about a running stack.
@@ -70,6 +76,9 @@ pub struct StackInfo {
     pub bastion: Option<Box<BastionInfo>>,
     pub state_dir: PathBuf,
     pub started_at: String,
+    /// The CloudFormation stack the local endpoint describes.
+    #[serde(default)]
+    pub stack_name: String,
 }
 
 impl StackInfo {
@@ -117,7 +126,7 @@ pub fn default_function_binary() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let dir = exe.parent()?;
     // Tests and examples run from target/<profile>/deps or examples; the binary is one up.
-    [dir.join(FUNCTION), dir.parent()?.join(FUNCTION)]
+    [dir.join(FUNCTION_BINARY), dir.parent()?.join(FUNCTION_BINARY)]
         .into_iter()
         .find(|p| p.is_file())
 }
@@ -130,15 +139,18 @@ pub fn gateway(
     secrets: &Arc<SecretsService>,
     rds: Arc<RdsService>,
     lambda: &Arc<LambdaService>,
+    cloudformation: Option<Arc<CloudFormationService>>,
 ) -> axum::Router {
-    Gateway::new()
+    let mut gateway = Gateway::new()
         .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
         .json_service(super::logs::TARGET_PREFIX, super::logs::PROTOCOL, logs.clone())
         .streaming_operation(super::logs::LIVE_TAIL_TARGET, logs.clone())
         .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
-        .query_service(super::rds::API_VERSION, rds)
-        .rest(lambda.router())
-        .into_router()
+        .query_service(super::rds::API_VERSION, rds);
+    if let Some(cloudformation) = cloudformation {
+        gateway = gateway.query_service(super::cloudformation::API_VERSION, cloudformation);
+    }
+    gateway.rest(lambda.router()).into_router()
 }
 
 /// SQS as the event source mapping reads it.
@@ -260,6 +272,7 @@ impl SupervisedDatabase {
         let (stop, stop_rx) = std::sync::mpsc::channel::<()>();
         let thread_pid = pid.clone();
         let thread_password = password.clone();
+        let database = settings.pipeline.database_name.clone();
         // The server is tied (parent-death signal) to this thread, which lives as long as the stack.
         let thread = std::thread::Builder::new()
             .name("mariadb-supervisor".into())
@@ -268,8 +281,8 @@ impl SupervisedDatabase {
                     let server = MariaDbServer::start(&dir, port).context("starting MariaDB")?;
                     server
                         .admin()
-                        .ensure_database(DATABASE, DB_USER, &thread_password)
-                        .context("creating the customers database")?;
+                        .ensure_database(&database, DB_USER, &thread_password)
+                        .with_context(|| format!("creating the {database} database"))?;
                     thread_pid.store(server.pid().unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
                     Ok(server)
                 };
@@ -358,43 +371,36 @@ impl Stack {
         let secrets = Arc::new(SecretsService::new(REGION));
         state.restore("secrets", |v| secrets.restore(v))?;
 
-        let dlq_attributes = HashMap::from([("MessageRetentionPeriod".to_string(), "1209600".to_string())]);
-        sqs.create_queue_with(DEAD_LETTER_QUEUE, dlq_attributes)
-            .map_err(aws_error)?;
+        let pipeline = &settings.pipeline;
+        let dlq_attributes: HashMap<String, String> =
+            pipeline.dead_letter_queue_attributes.clone().into_iter().collect();
+        let dead_letter_queue_url =
+            create_or_update_queue(&sqs, &pipeline.dead_letter_queue_name, dlq_attributes).await?;
         let dlq_arn = sqs
-            .queue_arn(DEAD_LETTER_QUEUE)
+            .queue_arn(&pipeline.dead_letter_queue_name)
             .context("the dead-letter queue was not created")?;
         let redrive =
             serde_json::json!({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": settings.max_receive_count})
                 .to_string();
-        let queue_attributes = HashMap::from([
-            ("VisibilityTimeout".to_string(), settings.visibility_timeout.to_string()),
-            ("RedrivePolicy".to_string(), redrive),
-        ]);
-        let queue_url = match sqs.create_queue_with(QUEUE, queue_attributes.clone()) {
-            Ok(url) => url,
-            Err(_) => {
-                // The queue exists from an earlier run with other settings: apply this run's.
-                let url = sqs.queue_url(QUEUE);
-                let input = serde_json::json!({"QueueUrl": url, "Attributes": queue_attributes});
-                super::wire::JsonService::call(sqs.as_ref(), "SetQueueAttributes", input)
-                    .await
-                    .map_err(aws_error)?;
-                url
-            }
-        };
-        let queue_arn = sqs.queue_arn(QUEUE).context("the queue was not created")?;
+        let mut queue_attributes: HashMap<String, String> = pipeline.queue_attributes.clone().into_iter().collect();
+        queue_attributes.insert("VisibilityTimeout".to_string(), settings.visibility_timeout.to_string());
+        queue_attributes.insert("RedrivePolicy".to_string(), redrive);
+        let queue_url = create_or_update_queue(&sqs, &pipeline.queue_name, queue_attributes).await?;
+        let queue_arn = sqs
+            .queue_arn(&pipeline.queue_name)
+            .context("the queue was not created")?;
 
         let secret = serde_json::json!({
             "username": DB_USER, "password": db.password, "engine": "mysql",
-            "host": "127.0.0.1", "port": db.port, "dbname": DATABASE,
+            "host": "127.0.0.1", "port": db.port, "dbname": pipeline.database_name,
         });
-        let secret_arn = secrets.put_secret(DB_SECRET_NAME, &secret.to_string());
+        // The name RDS gives the secret of a managed master password.
+        let secret_arn = secrets.put_secret(&format!("rds!db-{}", pipeline.db_instance), &secret.to_string());
         let rds = Arc::new(RdsService::new(
             vec![DbInstanceSpec {
-                identifier: DB_INSTANCE.into(),
+                identifier: pipeline.db_instance.clone(),
                 port: db.port,
-                db_name: DATABASE.into(),
+                db_name: pipeline.database_name.clone(),
                 master_username: DB_USER.into(),
                 master_user_secret_arn: secret_arn.clone(),
                 region: REGION.into(),
@@ -405,18 +411,34 @@ impl Stack {
         let binary = &settings.function_binary;
         let code =
             std::fs::read(binary).with_context(|| format!("reading the function binary {}", binary.display()))?;
-        let environment = BTreeMap::from([
-            ("DB_SECRET_ID".to_string(), secret_arn.clone()),
+        let resources = LocalResources {
+            pipeline: pipeline.clone(),
+            region: REGION.into(),
+            queue_url: queue_url.clone(),
+            queue_arn: queue_arn.clone(),
+            dead_letter_queue_url: dead_letter_queue_url.clone(),
+            dead_letter_queue_arn: dlq_arn,
+            function_arn: format!(
+                "arn:aws:lambda:{REGION}:{}:function:{}",
+                crate::ACCOUNT_ID,
+                pipeline.function_name
+            ),
+            db_port: db.port,
+            db_secret_arn: secret_arn.clone(),
+            bastion: bastion.map(|server| format!("127.0.0.1:{}", server.port)),
+        };
+        let mut environment = resources.function_environment(&settings.template)?;
+        environment.extend([
             ("AWS_ENDPOINT_URL".to_string(), endpoint.clone()),
             ("AWS_ACCESS_KEY_ID".to_string(), "test".to_string()),
             ("AWS_SECRET_ACCESS_KEY".to_string(), "test".to_string()),
         ]);
         let function = Arc::new(LambdaFunction::new(
             FunctionConfig {
-                name: FUNCTION.into(),
+                name: pipeline.function_name.clone(),
                 binary: binary.clone(),
                 timeout: settings.function_timeout,
-                memory_mb: 128,
+                memory_mb: pipeline.memory_size,
                 description: "Writes SQS Customer messages into MySQL (custctl local stack)".into(),
                 environment,
                 region: REGION.into(),
@@ -430,12 +452,32 @@ impl Stack {
             logs.clone(),
         ));
         logs.ensure_group(&function.config().log_group());
+        if let Some(days) = pipeline.log_retention_days {
+            logs.set_retention(&function.config().log_group(), days);
+        }
         let lambda = LambdaService::new(vec![function.clone()], queue_source(sqs.clone()));
         lambda
-            .create_mapping(&queue_arn, FUNCTION, settings.mapping.clone())
+            .create_mapping(&queue_arn, &pipeline.function_name, settings.mapping.clone())
             .map_err(aws_error)?;
 
-        let router = gateway(&sqs, &logs, &secrets, rds, &lambda);
+        // The template's Outputs, pointing here, and its parameters with the values used.
+        let mut template = settings.template.clone();
+        if let Some(server) = bastion {
+            // The local bastion logs in the user running the stack, not the image's user.
+            template.set_parameter("BastionUser", server.user.clone());
+        }
+        let cloudformation = Arc::new(CloudFormationService::new(vec![StackRecord {
+            name: settings.stack_name.clone(),
+            region: REGION.into(),
+            description: None,
+            outputs: resources.outputs(&template)?,
+            parameters: template
+                .parameters()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }]));
+
+        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, Some(cloudformation));
         let client_timeout = settings.client_timeout;
         let server = tokio::spawn(super::gateway::serve(listener, router, client_timeout));
         let info = StackInfo {
@@ -443,16 +485,17 @@ impl Stack {
             endpoint,
             region: REGION.into(),
             queue_url,
-            dead_letter_queue_url: sqs.queue_url(DEAD_LETTER_QUEUE),
-            function: FUNCTION.into(),
+            dead_letter_queue_url,
+            function: pipeline.function_name.clone(),
             log_group: function.config().log_group(),
-            db_instance: DB_INSTANCE.into(),
+            db_instance: pipeline.db_instance.clone(),
             db_port: db.port,
             db_pid: db.pid(),
             db_secret_arn: secret_arn,
             bastion: bastion.map(|server| Box::new(BastionInfo::of(server))),
             state_dir: settings.state_dir.clone(),
             started_at: chrono::Utc::now().to_rfc3339(),
+            stack_name: settings.stack_name.clone(),
         };
         Ok(Stack {
             info,
@@ -487,6 +530,21 @@ impl Stack {
         self.server.abort();
         self.function.stop_instances();
         self.save_state()
+    }
+}
+
+/// Creates `name` with `attributes`, or, when it exists from an earlier run, applies them.
+async fn create_or_update_queue(sqs: &SqsService, name: &str, attributes: HashMap<String, String>) -> Result<String> {
+    match sqs.create_queue_with(name, attributes.clone()) {
+        Ok(url) => Ok(url),
+        Err(_) => {
+            let url = sqs.queue_url(name);
+            let input = serde_json::json!({"QueueUrl": url, "Attributes": attributes});
+            super::wire::JsonService::call(sqs, "SetQueueAttributes", input)
+                .await
+                .map_err(|e| aws_error(e).context(format!("applying the template's attributes to the queue {name}")))?;
+            Ok(url)
+        }
     }
 }
 

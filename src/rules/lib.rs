@@ -1,6 +1,9 @@
 //! AWS's rules that both custctl's verbs and the local stack apply, kept in one place so that
 //! the two can never disagree: the digest SQS gives a message body, and how an SQS event
-//! source mapping reads a function's batch response.
+//! source mapping reads a function's batch response. `template` reads the deploy template,
+//! whose names are custctl's defaults and whose settings the local stack runs with.
+
+pub mod template;
 
 use serde_json::Value;
 use std::collections::HashSet;

@@ -170,7 +170,7 @@ async fn every_function_line_lies_between_its_own_invocations_start_and_end() {
     while let Some(invoked) = big.join_next().await {
         invoked.unwrap();
     }
-    // Every message is invoked once before the 30 s visibility timeout brings it back.
+    // Every message is invoked once before the visibility timeout brings it back.
     let logs = Logs::new(&config);
     let deadline = Instant::now() + Duration::from_secs(240);
     let (by_stream, reports) = loop {

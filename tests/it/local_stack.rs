@@ -155,7 +155,15 @@ async fn a_message_becomes_a_row_through_rds_and_secrets_manager_discovery() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_poison_message_reaches_the_dlq_after_three_receives_with_its_reason_logged() {
-    let stack = LocalStack::up(&["--visibility-timeout", "1", "--function-timeout", "1"]);
+    // Three receives, not the template's five: the flag overrides the template.
+    let stack = LocalStack::up(&[
+        "--visibility-timeout",
+        "1",
+        "--function-timeout",
+        "1",
+        "--max-receive-count",
+        "3",
+    ]);
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
     let url = custctl_test_support::queue_url(&sqs, "customers").await;

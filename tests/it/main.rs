@@ -4,6 +4,7 @@
 mod cli;
 mod completions;
 mod edges;
+mod init;
 mod invoke;
 mod local_aws_cli;
 mod local_log_order;

@@ -225,6 +225,8 @@ pub struct LocalStack {
     pub endpoint: String,
     pub info: serde_json::Value,
     pub function_binary: PathBuf,
+    /// What `custctl local up --detach` printed on stderr.
+    pub stderr: String,
 }
 
 impl LocalStack {
@@ -256,6 +258,7 @@ impl LocalStack {
                     info,
                     dir,
                     function_binary: own_binary,
+                    stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
                 };
             }
             last = String::from_utf8_lossy(&out.stderr).into_owned();
@@ -422,8 +425,11 @@ pub fn parent_of(pid: u32) -> Option<u32> {
     stat.rsplit_once(')')?.1.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Messages in the queue: visible plus in flight plus delayed.
-pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> u64 {
+/// Every attribute of the queue at `url`.
+pub async fn queue_attributes(
+    sqs: &aws_sdk_sqs::Client,
+    url: &str,
+) -> std::collections::HashMap<aws_sdk_sqs::types::QueueAttributeName, String> {
     let out = sqs
         .get_queue_attributes()
         .queue_url(url)
@@ -431,7 +437,12 @@ pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> u64 {
         .send()
         .await
         .unwrap();
-    let attributes = out.attributes().unwrap();
+    out.attributes.unwrap_or_default()
+}
+
+/// Messages in the queue: visible plus in flight plus delayed.
+pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> u64 {
+    let attributes = queue_attributes(sqs, url).await;
     [
         aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages,
         aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,

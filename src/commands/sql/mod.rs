@@ -179,6 +179,7 @@ fn bastion_spec(settings: &Settings, args: &SqlArgs) -> Result<Option<BastionSpe
     if let Some(text) = args.bastion.as_ref().or(settings.bastion.as_ref()) {
         let mut spec = BastionSpec::parse(text).map_err(|e| InputError(format!("--bastion: {e}")))?;
         spec.identity = identity;
+        spec.known_hosts = settings.known_hosts.clone();
         return Ok(Some(spec));
     }
     if let Target::Local(info) = &settings.target {

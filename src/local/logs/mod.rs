@@ -75,6 +75,11 @@ impl LogsService {
         self.lock().ensure_group(name, now_ms());
     }
 
+    /// The group's retention in days, as DescribeLogGroups shows it.
+    pub fn set_retention(&self, name: &str, days: u32) {
+        self.lock().set_retention(name, days);
+    }
+
     /// Stores `(timestamp in ms, message)` events in `group`/`stream`, creating both if needed.
     /// Unlike PutLogEvents this takes events in any order and of any age: it is the stack's own
     /// function output, not a client's batch.

@@ -63,6 +63,9 @@ pub struct LogGroup {
     name: String,
     creation_time: i64,
     log_group_class: String,
+    /// PutRetentionPolicy's days (the template's RetentionInDays); shown, not enforced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    retention_in_days: Option<u32>,
     streams: BTreeMap<String, LogStream>,
 }
 
@@ -96,6 +99,10 @@ impl LogEvent {
 impl LogGroup {
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    pub fn retention_in_days(&self) -> Option<u32> {
+        self.retention_in_days
     }
 
     pub fn creation_time(&self) -> i64 {
@@ -329,6 +336,13 @@ impl LogStore {
         self.groups
             .entry(name.to_string())
             .or_insert_with(|| LogGroup::new(name, "STANDARD", now));
+    }
+
+    /// Sets the group's retention (the stack's own path; the group exists).
+    pub fn set_retention(&mut self, name: &str, days: u32) {
+        if let Some(group) = self.groups.get_mut(name) {
+            group.retention_in_days = Some(days);
+        }
     }
 
     pub fn delete_group(&mut self, name: &str) -> Result<(), LogsError> {
@@ -716,6 +730,7 @@ impl LogGroup {
             name: name.to_string(),
             creation_time: now,
             log_group_class: class.to_string(),
+            retention_in_days: None,
             streams: BTreeMap::new(),
         }
     }

@@ -250,6 +250,9 @@ impl LogsService {
             value["storedBytes"] = group.stored_bytes().into();
             value["logGroupClass"] = group.log_group_class().into();
             value["logGroupArn"] = arn.into();
+            if let Some(days) = group.retention_in_days() {
+                value["retentionInDays"] = days.into();
+            }
         }
         value
     }

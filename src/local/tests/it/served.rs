@@ -60,7 +60,7 @@ impl ServedStack {
         ));
         logs.ensure_group(&function.config().log_group());
         let lambda = LambdaService::new(vec![function], queue_source(sqs.clone()));
-        let router = gateway(&sqs, &logs, &secrets, rds, &lambda);
+        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, None);
         tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });
