@@ -838,7 +838,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__local__subcmd__up)
-            opts="-d -q -h -V --detach --port --fresh --function-binary --template --stack-name --batch-size --batch-window --concurrency --function-timeout --visibility-timeout --max-receive-count --live-tail-session-limit --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            opts="-d -q -h -V --detach --port --fresh --function-binary --template --stack-name --batch-size --batch-window --concurrency --function-timeout --visibility-timeout --max-receive-count --live-tail-session-limit --client-timeout --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -885,6 +885,10 @@ _custctl() {
                     return 0
                     ;;
                 --live-tail-session-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
