@@ -64,7 +64,8 @@ pub enum Target {
         region: Option<String>,
         endpoint_url: Option<String>,
     },
-    Local(StackInfo),
+    /// Boxed: a stack's record is much larger than the AWS variant.
+    Local(Box<StackInfo>),
 }
 
 /// Everything a verb needs to know before it starts, with no clap types in it.
@@ -109,7 +110,7 @@ impl Settings {
                     state_dir.display()
                 )
             })?;
-            Target::Local(info)
+            Target::Local(Box::new(info))
         } else {
             Target::Aws {
                 profile: global.profile.clone().or(environment.profile.clone()),

@@ -52,6 +52,10 @@ pub struct StackSettings {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StackInfo {
     pub pid: u32,
+    /// When `pid` started (`custctl_platform::process_start_token`): after a crash the pid may
+    /// be reused by an unrelated process, which this tells apart.
+    #[serde(default)]
+    pub pid_start: Option<String>,
     pub endpoint: String,
     pub region: String,
     pub queue_url: String,
@@ -79,7 +83,20 @@ impl StackInfo {
     pub fn read_running(state_dir: &Path) -> Option<StackInfo> {
         let text = std::fs::read_to_string(Self::path(state_dir)).ok()?;
         let info: StackInfo = serde_json::from_str(&text).ok()?;
-        custctl_platform::process_alive(info.pid).then_some(info)
+        info.still_runs().then_some(info)
+    }
+
+    /// Whether `pid` is still the stack that wrote this record, not a process that got its pid
+    /// after the stack crashed: the pid's start time must be the recorded one (a record
+    /// without it, from an older custctl, must at least name a running `custctl`).
+    pub fn still_runs(&self) -> bool {
+        if !custctl_platform::process_alive(self.pid) {
+            return false;
+        }
+        match &self.pid_start {
+            Some(recorded) => custctl_platform::process_start_token(self.pid).as_ref() == Some(recorded),
+            None => custctl_platform::process_name(self.pid).is_some_and(|name| name.starts_with("custctl")),
+        }
     }
 }
 
@@ -421,6 +438,7 @@ impl Stack {
         });
         let info = StackInfo {
             pid: std::process::id(),
+            pid_start: custctl_platform::process_start_token(std::process::id()),
             endpoint,
             region: REGION.into(),
             queue_url,

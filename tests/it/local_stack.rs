@@ -719,3 +719,98 @@ async fn data_persists_across_down_and_up_unless_fresh() {
     let gone = sqs.receive_message().queue_url(&dlq).send().await.unwrap();
     assert!(gone.messages().is_empty());
 }
+
+/// Attack (issue 12, item 8): after a crash the stack's pid in `stack.json` may belong to an
+/// unrelated process; `local down` signalled it anyway. Here that pid is a `sleep` of ours (in
+/// a record as an older custctl wrote it, and in one whose start time is another process's):
+/// `down` must leave it running and say no stack runs.
+#[test]
+fn down_leaves_alone_a_process_that_reused_the_stacks_pid() {
+    let dir = custctl_test_support::scratch_dir("stale-");
+    for pid_start in [None, Some("1")] {
+        let mut bystander = std::process::Command::new("sleep").arg("60").spawn().unwrap();
+        let mut record = serde_json::json!({
+            "pid": bystander.id(), "endpoint": "http://127.0.0.1:1", "region": "us-east-1",
+            "queue_url": "http://127.0.0.1:1/000000000000/customers",
+            "dead_letter_queue_url": "http://127.0.0.1:1/000000000000/customers-dlq",
+            "function": "customer-ingest", "log_group": "/aws/lambda/customer-ingest",
+            "db_instance": "customers-db", "db_port": 1, "db_pid": bystander.id(),
+            "db_secret_arn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:x",
+            "state_dir": dir.path(), "started_at": "2026-11-23T00:00:00Z",
+        });
+        if let Some(start) = pid_start {
+            record["pid_start"] = start.into();
+        }
+        std::fs::write(dir.path().join("stack.json"), record.to_string()).unwrap();
+        let down = custctl_test_support::custctl()
+            .args(["local", "down", "--state-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+        assert!(
+            String::from_utf8_lossy(&down.stderr).contains("no local stack runs"),
+            "{}",
+            String::from_utf8_lossy(&down.stderr)
+        );
+        assert!(
+            matches!(bystander.try_wait(), Ok(None)),
+            "the unrelated process was signalled (record {record})"
+        );
+        bystander.kill().unwrap();
+        bystander.wait().unwrap();
+    }
+}
+
+/// `mariadb ... -e SELECT CURRENT_USER()` as the user `nobody` (uid 65534): another local user.
+fn mariadb_as_nobody(args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    std::process::Command::new("mariadb")
+        .args(["--no-defaults", "--connect-timeout=5"])
+        .args(args)
+        .args(["-e", "SELECT CURRENT_USER()"])
+        .env("HOME", "/nonexistent")
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap()
+}
+
+/// Attack (issue 12, item 6): another local user logged in to the stack's MariaDB as root,
+/// over TCP with no password (or through the socket), and could then write files anywhere as
+/// the developer with `SELECT ... INTO OUTFILE`. Now root takes only the socket, for the user
+/// running the stack, in a 0700 directory; files stay in the server's own directory;
+/// `LOAD DATA LOCAL` is off.
+#[test]
+fn another_local_user_cannot_log_in_to_the_stacks_mariadb_as_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let stack = LocalStack::up(&[]);
+    let port = stack.info["db_port"].to_string();
+    for host in ["127.0.0.1", "::1", "localhost"] {
+        let out = mariadb_as_nobody(&["--protocol=tcp", "-h", host, "-P", &port, "-u", "root"]);
+        assert!(
+            !out.status.success(),
+            "nobody logged in as root over TCP ({host}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let socket = stack.state_dir().join("mariadb").join("mysqld.sock");
+    let out = mariadb_as_nobody(&["-S", socket.to_str().unwrap(), "-u", "root"]);
+    assert!(!out.status.success(), "nobody logged in as root through the socket");
+
+    for dir in [stack.state_dir().to_path_buf(), stack.state_dir().join("mariadb")] {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{} is {mode:o}", dir.display());
+    }
+    let mut db = stack.db();
+    let (files, local_infile): (String, i64) = db
+        .query_first("SELECT @@secure_file_priv, @@local_infile")
+        .unwrap()
+        .unwrap();
+    assert!(
+        std::path::Path::new(&files).starts_with(stack.state_dir().canonicalize().unwrap())
+            || std::path::Path::new(&files).starts_with(stack.state_dir()),
+        "secure_file_priv is {files}"
+    );
+    assert_eq!(local_infile, 0);
+}
