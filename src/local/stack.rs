@@ -432,7 +432,7 @@ impl Stack {
             .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
             .query_service(super::rds::API_VERSION, rds)
             .rest(lambda.router())
-            .into_router();
+            .into_router(settings.port);
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });

@@ -814,3 +814,76 @@ fn another_local_user_cannot_log_in_to_the_stacks_mariadb_as_root() {
     );
     assert_eq!(local_infile, 0);
 }
+
+/// One raw HTTP/1.1 request to the stack's endpoint: (status, body).
+fn raw_request(stack: &LocalStack, head: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let address = stack.endpoint.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let request = format!(
+        "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (status_head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = status_head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+/// Attack (issue 12, item 7): a web page the developer opens can POST to the stack (a
+/// text/plain POST needs no CORS preflight) and so invoke the function; with DNS rebinding
+/// (the page's own name resolving to 127.0.0.1) it can even read the database secret. Now a
+/// browser's Origin, a foreign Host and an unsigned request are each refused with AWS's
+/// error shapes, and nothing runs.
+#[test]
+fn web_pages_rebound_names_and_unsigned_requests_are_refused() {
+    let stack = LocalStack::up(&[]);
+    let address = stack.endpoint.trim_start_matches("http://").to_string();
+    let sigv4 = custctl_test_support::SIGV4_AUTHORIZATION;
+
+    // What a page's fetch() sends: text/plain, an Origin, no signature.
+    let (status, body) = raw_request(
+        &stack,
+        &format!(
+            "POST /2015-03-31/functions/customer-ingest/invocations HTTP/1.1\r\nHost: {address}\r\n\
+             Origin: http://evil.example\r\nContent-Type: text/plain"
+        ),
+        r#"{"Records":[]}"#,
+    );
+    assert_eq!(status, 403, "{body}");
+    assert!(stack.function_pids().is_empty(), "the function ran for a web page");
+
+    // DNS rebinding: the right port, the attacker's name, even with a signature.
+    let secret_request = |host: &str, authorization: Option<&str>| {
+        let mut head = format!(
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+             X-Amz-Target: secretsmanager.GetSecretValue"
+        );
+        if let Some(authorization) = authorization {
+            head.push_str(&format!("\r\nAuthorization: {authorization}"));
+        }
+        raw_request(&stack, &head, r#"{"SecretId":"rds!db-customers-db"}"#)
+    };
+    let password = std::fs::read_to_string(stack.state_dir().join("db-password")).unwrap();
+    let port = address.rsplit(':').next().unwrap();
+    let (status, body) = secret_request(&format!("rebind.evil.example:{port}"), Some(sigv4));
+    assert_eq!(status, 403, "{body}");
+    assert!(!body.contains(password.trim()));
+    assert!(body.contains("AccessDeniedException"), "{body}");
+
+    // The right host, but no signature (and a malformed one): AWS's codes.
+    let (status, body) = secret_request(&address, None);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("MissingAuthenticationToken"), "{body}");
+    let (status, body) = secret_request(&address, Some("AWS4-HMAC-SHA256 Credential=x"));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("IncompleteSignature"), "{body}");
+
+    // What an SDK sends passes.
+    let (status, body) = secret_request(&address, Some(sigv4));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(password.trim()));
+}

@@ -373,6 +373,12 @@ pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
         .await
 }
 
+/// A well-formed Signature V4 `Authorization` header (signed with nothing), for raw requests
+/// to the local stack, which checks the header's form as AWS's front door would, not the key.
+pub const SIGV4_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=test/20261123/us-east-1/sqs/aws4_request, \
+     SignedHeaders=content-type;host;x-amz-date;x-amz-target, \
+     Signature=0000000000000000000000000000000000000000000000000000000000000000";
+
 /// The URL of queue `name`.
 pub async fn queue_url(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
     sqs.get_queue_url()

@@ -26,9 +26,10 @@ struct LocalSqs {
 }
 
 async fn serve(service: Arc<SqsService>, listener: tokio::net::TcpListener) {
+    let port = listener.local_addr().unwrap().port();
     let router = Gateway::new()
         .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, service)
-        .into_router();
+        .into_router(port);
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
     });
@@ -107,8 +108,10 @@ impl LocalSqs {
         let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
         let request = format!(
             "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-             X-Amz-Target: AmazonSQS.{operation}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+             X-Amz-Target: AmazonSQS.{operation}\r\nAuthorization: {}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.address,
+            custctl_test_support::SIGV4_AUTHORIZATION,
             body.len()
         );
         stream.write_all(request.as_bytes()).await.unwrap();
