@@ -29,8 +29,8 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The longest NDJSON line read into memory. SQS takes 256 KiB at most, so a longer line can
-/// never be sent; it is reported, not buffered, whatever its size.
+/// The longest NDJSON line read into memory: SQS's own limit on a message (1 MiB), so a longer
+/// line can never be sent; it is reported, not buffered, whatever its size.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
 /// What the user asked to read, with no clap types in it.

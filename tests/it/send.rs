@@ -591,3 +591,33 @@ fn a_throttled_message_is_tried_six_times_not_twenty_four() {
     );
     assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 6);
 }
+
+/// Bug (issue 12, item 10): SQS takes messages of up to 1 MiB (1,048,576 bytes) today; send's
+/// checks and the local stack still refused anything over 262,144. Bodies of about 1 MiB (a
+/// Customer padded with white space) now go through send, the queue and the function, whose
+/// events the mapping splits to stay within Lambda's 6 MB; one byte over 1 MiB is refused
+/// before anything is sent, naming the limit.
+#[test]
+fn messages_of_up_to_one_mib_are_sent_and_ingested() {
+    let stack = LocalStack::up(&[]);
+    let dir = custctl_test_support::scratch_dir("big-");
+    let body = |id: i32, size: usize| {
+        let bare = format!(r#"{{"CustID":{id},"Name":"Big {id}"}}"#);
+        let padding = " ".repeat(size - bare.len());
+        format!(r#"{{"CustID":{id},{padding}"Name":"Big {id}"}}"#)
+    };
+    let file = dir.path().join("big.ndjson");
+    let lines: Vec<String> = (1..=7).map(|id| body(id, 1_048_576 - id as usize)).collect();
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let out = run(send(&stack, &["--output", "json", "--file"]).arg(&file));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["sent"], 7);
+    let rows = stack.wait_for_rows(7, Duration::from_secs(60));
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert_eq!(rows[6], (7, "Big 7".to_string()));
+
+    std::fs::write(&file, body(8, 1_048_577) + "\n").unwrap();
+    let out = run(send(&stack, &["--file"]).arg(&file));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("1048576"), "{}", text(&out.stderr));
+}
