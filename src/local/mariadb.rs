@@ -232,9 +232,16 @@ fn socket_path(dir: &Path) -> PathBuf {
 fn install_db(datadir: &Path) -> Result<(), MariaDbError> {
     let install = find_program("mariadb-install-db", "mariadb-server")?;
     let mut command = Command::new(install);
+    // mariadb-install-db is a shell script that splits an unquoted datadir at spaces; a
+    // relative path from the datadir's parent has none (the state dir's name may).
+    let (parent, name) = match (datadir.parent(), datadir.file_name()) {
+        (Some(parent), Some(name)) => (parent, Path::new(".").join(name)),
+        _ => (Path::new("."), datadir.to_path_buf()),
+    };
     command
+        .current_dir(parent)
         .arg("--no-defaults")
-        .arg(format!("--datadir={}", datadir.display()))
+        .arg(format!("--datadir={}", name.display()))
         // root@localhost and <user>@localhost by unix_socket only: no password, no TCP root
         // (`normal` would make password-less roots on 127.0.0.1 and ::1).
         .arg("--auth-root-authentication-method=socket")

@@ -1,6 +1,9 @@
 //! AWS's rules that both custctl's verbs and the local stack apply, kept in one place so that
 //! the two can never disagree: the digest SQS gives a message body, and how an SQS event
-//! source mapping reads a function's batch response.
+//! source mapping reads a function's batch response. And one rule of a tool both drive:
+//! how a path is written into an OpenSSH option (`ssh_config`).
+
+pub mod ssh_config;
 
 use serde_json::Value;
 use std::collections::HashSet;

@@ -531,3 +531,56 @@ fn statements_are_cut_where_mariadb_cuts_them() {
     assert_eq!(by_custctl, by_mariadb);
     assert!(by_custctl.contains(&"exec".to_string()) && by_custctl.contains(&"nbe\\".to_string()));
 }
+
+/// Attack (issue 12, item 5): the password given in MYSQL_PWD reached ssh's environment (and
+/// so any ProxyCommand of the user's ssh config), and a ControlMaster in that config would
+/// keep the forward in a background master that outlives custctl. While a query runs, ssh's
+/// environment holds no secret and its options turn connection sharing off.
+#[test]
+fn ssh_gets_no_secret_and_no_control_master() {
+    let stack = LocalStack::up(&[]);
+    let password = db_password(&stack);
+    let child = stack
+        .custctl()
+        .args(["--local", "sql", "--db-user", "ingest", "-e", "SELECT SLEEP(5)"])
+        .env("MYSQL_PWD", &password)
+        .env("AWS_SECRET_ACCESS_KEY", "not-for-ssh")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ssh = wait_for_child_ssh(child.id());
+    tunnel_port(ssh);
+    let environ = std::fs::read(format!("/proc/{ssh}/environ")).unwrap();
+    let environ = text(&environ);
+    assert!(
+        !environ.contains("MYSQL_PWD") && !environ.contains(&password),
+        "ssh's environment has the password"
+    );
+    assert!(
+        !environ.contains("not-for-ssh"),
+        "ssh's environment has the AWS secret key"
+    );
+    let argv = text(&std::fs::read(format!("/proc/{ssh}/cmdline")).unwrap()).replace('\0', " ");
+    assert!(
+        argv.contains("ControlMaster=no") && argv.contains("ControlPath=none"),
+        "{argv}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// Attack (issue 12, item 5): paths went into sshd_config and ssh's `-o` options unquoted, so
+/// a state dir with a space broke the bastion (or, with a newline, could add a directive).
+/// A stack whose state dir has a space and a `%` in its name works end to end.
+#[test]
+fn a_state_dir_with_a_space_and_a_percent_sign_works() {
+    let dir = tempfile::Builder::new()
+        .prefix("state dir %h ")
+        .tempdir_in(custctl_test_support::scratch_root())
+        .unwrap();
+    let stack = LocalStack::up_in(dir, &[]);
+    let out = sql(&stack, &["--format", "csv", "-e", "SELECT 41 + 1 AS answer"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "answer\n42\n");
+}

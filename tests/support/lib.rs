@@ -230,7 +230,11 @@ pub struct LocalStack {
 impl LocalStack {
     /// `custctl local up --detach` with `extra` arguments; panics with the log if it fails.
     pub fn up(extra: &[&str]) -> LocalStack {
-        let dir = scratch_dir("stack-");
+        Self::up_in(scratch_dir("stack-"), extra)
+    }
+
+    /// [`LocalStack::up`] with the state in `dir` (a test may want a name with spaces in it).
+    pub fn up_in(dir: tempfile::TempDir, extra: &[&str]) -> LocalStack {
         let own_binary = dir.path().join("customer-ingest");
         std::fs::hard_link(function_binary(), &own_binary)
             .or_else(|_| std::fs::copy(function_binary(), &own_binary).map(|_| ()))

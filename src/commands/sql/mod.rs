@@ -415,7 +415,8 @@ fn print_results<W: Write>(
             }
             continue;
         }
-        let mut writer = ResultWriter::start(format, out, &columns)?;
+        // Values are anyone's text: at a terminal, control characters are shown, not obeyed.
+        let mut writer = ResultWriter::start(format, out, &columns)?.showing_controls(std::io::stdout().is_terminal());
         for row in set {
             writer.row(&row?.unwrap())?;
         }
