@@ -34,6 +34,17 @@ pub async fn sdk_config(settings: &Settings) -> SdkConfig {
     }
 }
 
+/// An SQS client that makes each call once: for callers that retry on their own (send's
+/// batches, with their backoff and their per-entry bookkeeping) or that must fail fast
+/// (invoke's queue lookup). Retrying in the SDK as well would multiply the attempts: 6 of
+/// send's times 4 of the SDK's made 24 calls for one throttled message.
+pub fn sqs_client_without_sdk_retries(config: &SdkConfig) -> aws_sdk_sqs::Client {
+    let sqs_config = aws_sdk_sqs::config::Builder::from(config)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    aws_sdk_sqs::Client::from_conf(sqs_config)
+}
+
 /// Whether the target region is known (a missing region is the most common first-run error).
 pub fn require_region(config: &SdkConfig) -> anyhow::Result<()> {
     if config.region().is_none() {

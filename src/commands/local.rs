@@ -118,8 +118,13 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
 }
 
 fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> {
-    std::fs::create_dir_all(state_dir)
-        .with_context(|| format!("creating the state dir {} (see --state-dir)", state_dir.display()))?;
+    // Private: it holds the database password, the bastion's keys and MariaDB's socket.
+    custctl_local::mariadb::make_private_dir(state_dir).with_context(|| {
+        format!(
+            "creating the state dir {} with mode 0700 (see --state-dir)",
+            state_dir.display()
+        )
+    })?;
     if let Some(info) = StackInfo::read_running(state_dir) {
         if !global.quiet {
             eprintln!(
@@ -238,8 +243,9 @@ async fn serve(
     stack.shut_down()
 }
 
+/// The first 8 characters (by character: an id read back from a state file is not trusted to be ASCII).
 fn short(id: &str) -> &str {
-    &id[..id.len().min(8)]
+    id.char_indices().nth(8).map_or(id, |(end, _)| &id[..end])
 }
 
 fn describe_queue_event(event: &QueueEvent) -> String {

@@ -77,7 +77,7 @@ impl BastionServer {
             .and_then(|p| p.trim().parse().ok())
             .filter(|p| std::net::TcpListener::bind(("127.0.0.1", *p)).is_ok())
             .map_or_else(custctl_platform::free_loopback_port, Ok)?;
-        std::fs::write(files.config(), sshd_config(&files, port, db_port, &user))?;
+        std::fs::write(files.config(), sshd_config(&files, port, db_port, &user)?)?;
         let host_public = std::fs::read_to_string(files.host_key().with_extension("pub"))?;
         let host_public: Vec<&str> = host_public.split_whitespace().take(2).collect();
         std::fs::write(
@@ -153,8 +153,11 @@ impl Drop for BastionServer {
 }
 
 /// The daemon's whole configuration: nothing from /etc/ssh applies.
-fn sshd_config(files: &BastionFiles, port: u16, db_port: u16, user: &str) -> String {
-    format!(
+/// The bastion's configuration; its paths quoted (a state dir may hold spaces or `%`), and
+/// refused when they cannot be (a newline would inject a directive).
+fn sshd_config(files: &BastionFiles, port: u16, db_port: u16, user: &str) -> Result<String> {
+    use custctl_rules::ssh_config::{quoted_path, quoted_token_path};
+    Ok(format!(
         "# Written by custctl local up; rewritten on every start.\n\
          ListenAddress 127.0.0.1:{port}\n\
          HostKey {host_key}\n\
@@ -177,10 +180,10 @@ fn sshd_config(files: &BastionFiles, port: u16, db_port: u16, user: &str) -> Str
          AllowTcpForwarding local\n\
          PermitOpen 127.0.0.1:{db_port}\n\
          LogLevel DEBUG1\n",
-        host_key = files.host_key().display(),
-        pid_file = files.dir.join("sshd.pid").display(),
-        authorized_keys = files.authorized_keys().display(),
-    )
+        host_key = quoted_path(&files.host_key())?,
+        pid_file = quoted_path(&files.dir.join("sshd.pid"))?,
+        authorized_keys = quoted_token_path(&files.authorized_keys())?,
+    ))
 }
 
 /// An ed25519 key pair at `path` (and `path.pub`), unless one is there already.

@@ -1,11 +1,20 @@
 //! The one AWS-compatible HTTP endpoint of the local stack. It routes each request by protocol:
 //! `X-Amz-Target` for the JSON services, `Action=` form bodies for the query services, and REST
 //! paths (Lambda) to the routers that services mount.
+//!
+//! Every request first passes [`guard`]: the endpoint is on loopback, but a web page the
+//! developer opens can still send it requests (a "simple" cross-origin POST needs no
+//! preflight), and DNS rebinding makes a page's own name resolve to 127.0.0.1. So only the
+//! stack's own address is accepted as `Host`, a browser's `Origin` is refused, and every call
+//! must carry a well-formed Signature V4 `Authorization` header, as every AWS SDK and CLI sends
+//! (signed with any key: the stack checks its form, not the key, and a browser cannot
+//! send one cross-origin without a preflight the stack never answers).
 
 use super::wire::{json_response, query_response, AwsError, JsonProtocol, JsonService, QueryService};
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
@@ -69,12 +78,135 @@ impl Gateway {
         self
     }
 
-    pub fn into_router(self) -> Router {
+    /// The router for an endpoint listening on `127.0.0.1:port`.
+    pub fn into_router(self, port: u16) -> Router {
         let protocol_routes = Router::new()
             .route("/", post(dispatch))
             .with_state(Arc::new(self.routes));
-        protocol_routes.merge(self.rest)
+        let allowed = Arc::new(AllowedHosts::for_port(port));
+        protocol_routes
+            .merge(self.rest)
+            .layer(axum::middleware::from_fn_with_state(allowed, guard))
     }
+}
+
+/// The `Host` values of the stack's own address; any other name (a rebound DNS name) is refused.
+struct AllowedHosts(Vec<String>);
+
+impl AllowedHosts {
+    fn for_port(port: u16) -> Self {
+        AllowedHosts(vec![format!("127.0.0.1:{port}"), format!("localhost:{port}")])
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        self.0.iter().any(|allowed| allowed.eq_ignore_ascii_case(host))
+    }
+}
+
+/// Refuses what did not come from an AWS client on this machine (see the module's doc).
+async fn guard(State(allowed): State<Arc<AllowedHosts>>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let host = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let refusal = if !allowed.allows(host) {
+        Some(
+            AwsError::client(
+                "AccessDeniedException",
+                format!("the custctl local stack answers only to Host {}", allowed.0[0]),
+            )
+            .with_status(StatusCode::FORBIDDEN),
+        )
+    } else if headers.contains_key("origin") {
+        Some(
+            AwsError::client(
+                "AccessDeniedException",
+                "requests from web pages (with an Origin header) are refused by the custctl local stack",
+            )
+            .with_status(StatusCode::FORBIDDEN),
+        )
+    } else {
+        signature_v4_problem(headers.get("authorization").and_then(|v| v.to_str().ok()))
+    };
+    match refusal {
+        None => next.run(request).await,
+        Some(error) => render_in_the_callers_protocol(headers, error),
+    }
+}
+
+/// What is wrong with an `Authorization` header that should be Signature V4, if anything:
+/// `AWS4-HMAC-SHA256 Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request,
+/// SignedHeaders=<a;b;c>, Signature=<64 hex>` (AWS General Reference, "Signature Version 4:
+/// Authorization header"). AWS's codes for these: MissingAuthenticationToken (403) when there
+/// is none, IncompleteSignature (400) when it is malformed (the Common Errors of every service's
+/// API reference, e.g. https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/CommonErrors.html).
+fn signature_v4_problem(authorization: Option<&str>) -> Option<AwsError> {
+    let Some(value) = authorization else {
+        return Some(
+            AwsError::client(
+                "MissingAuthenticationTokenException",
+                "Missing Authentication Token: sign the request with Signature V4 (any key works with the local stack)",
+            )
+            .with_status(StatusCode::FORBIDDEN)
+            .with_query_error("MissingAuthenticationToken;Sender"),
+        );
+    };
+    let incomplete = |why: &str| {
+        Some(
+            AwsError::client(
+                "IncompleteSignatureException",
+                format!("the Authorization header is not a Signature V4 header: {why}"),
+            )
+            .with_query_error("IncompleteSignature;Sender"),
+        )
+    };
+    let Some(rest) = value.strip_prefix("AWS4-HMAC-SHA256 ") else {
+        return incomplete("it does not start with AWS4-HMAC-SHA256");
+    };
+    let mut parts: HashMap<&str, &str> = HashMap::new();
+    for part in rest.split(',') {
+        let Some((name, value)) = part.trim().split_once('=') else {
+            return incomplete("a part is not name=value");
+        };
+        parts.insert(name, value);
+    }
+    let scope: Vec<&str> = parts
+        .get("Credential")
+        .map(|c| c.split('/').collect())
+        .unwrap_or_default();
+    let scope_ok = scope.len() == 5
+        && !scope[0].is_empty()
+        && scope[1].len() == 8
+        && scope[1].bytes().all(|b| b.is_ascii_digit())
+        && !scope[2].is_empty()
+        && !scope[3].is_empty()
+        && scope[4] == "aws4_request";
+    if !scope_ok {
+        return incomplete("Credential is not <key>/<date>/<region>/<service>/aws4_request");
+    }
+    let signed_headers = parts.get("SignedHeaders").copied().unwrap_or("");
+    if signed_headers.is_empty() || !signed_headers.split(';').any(|h| h == "host") {
+        return incomplete("SignedHeaders is missing or does not include host");
+    }
+    let signature = parts.get("Signature").copied().unwrap_or("");
+    if signature.len() != 64 || !signature.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return incomplete("Signature is not 64 hex digits");
+    }
+    None
+}
+
+/// An error in the protocol the request was made in: XML for the query protocol (the SDKs
+/// cannot read a JSON error there), JSON otherwise (the JSON protocols, Lambda's REST API).
+fn render_in_the_callers_protocol(headers: &HeaderMap, error: AwsError) -> Response {
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if headers.get("x-amz-target").is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
+        let code = error.code.trim_end_matches("Exception").to_string();
+        return query_response("http://custctl.local/", "", Err(AwsError { code, ..error }));
+    }
+    let protocol = if content_type.contains("1.0") {
+        JsonProtocol::V1_0
+    } else {
+        JsonProtocol::V1_1
+    };
+    json_response(protocol, Err(error))
 }
 
 async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -1,5 +1,11 @@
 //! The real MariaDB server (Debian's `mariadb-server`), run privately: its own datadir, socket
 //! and loopback port, stopped with the process that started it.
+//!
+//! Other users of the machine can reach its TCP port, so nothing there may be an open door:
+//! the administrator logs in only through the unix socket, as the OS user that runs the
+//! server (`unix_socket` authentication), inside a directory only that user can enter (0700);
+//! no root account takes TCP; files are read and written only inside the server's own
+//! directory (`secure_file_priv`), and `LOAD DATA LOCAL` is off.
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder};
@@ -37,10 +43,13 @@ impl MariaDbServer {
     pub fn start(dir: &Path, port: u16) -> Result<Self, MariaDbError> {
         let mariadbd = find_program("mariadbd", "mariadb-server")?;
         let datadir = dir.join("data");
-        std::fs::create_dir_all(dir).map_err(|source| MariaDbError::Io {
-            what: format!("creating {}", dir.display()),
-            source,
-        })?;
+        let files = dir.join("files");
+        for private in [dir, files.as_path()] {
+            make_private_dir(private).map_err(|source| MariaDbError::Io {
+                what: format!("creating {} (mode 0700)", private.display()),
+                source,
+            })?;
+        }
         if !datadir.join("mysql").is_dir() {
             install_db(&datadir)?;
         }
@@ -55,6 +64,10 @@ impl MariaDbServer {
             .arg(format!("--pid-file={}", dir.join("mariadbd.pid").display()))
             .arg(format!("--log-error={}", log.display()))
             .arg("--skip-name-resolve")
+            // `SELECT ... INTO OUTFILE` and `LOAD_FILE` only inside the server's own private
+            // directory, never as the developer anywhere on the machine.
+            .arg(format!("--secure-file-priv={}", files.display()))
+            .arg("--local-infile=0")
             .arg("--character-set-server=utf8mb4")
             .arg("--collation-server=utf8mb4_unicode_ci")
             .arg("--max-connections=500")
@@ -79,6 +92,7 @@ impl MariaDbServer {
             port,
         };
         server.wait_ready(Duration::from_secs(30))?;
+        server.admin().drop_network_root_accounts()?;
         Ok(server)
     }
 
@@ -90,7 +104,7 @@ impl MariaDbServer {
         self.child.as_ref().map(Child::id)
     }
 
-    /// The unix socket, where `root` logs in without a password.
+    /// The unix socket, where the OS user running the server logs in as the administrator.
     pub fn socket(&self) -> PathBuf {
         socket_path(&self.dir)
     }
@@ -144,7 +158,8 @@ impl MariaDbServer {
     }
 }
 
-/// Root access to a running server, over its unix socket (root has no password there).
+/// Administrator access to a running server, over its unix socket, as the OS user that runs
+/// it (`unix_socket` authentication: no password exists to steal).
 #[derive(Debug, Clone)]
 pub struct MariaDbAdmin {
     socket: PathBuf,
@@ -152,11 +167,29 @@ pub struct MariaDbAdmin {
 
 impl MariaDbAdmin {
     pub fn connect(&self) -> Result<Conn, MariaDbError> {
-        let opts = OptsBuilder::new()
-            .socket(Some(self.socket.to_string_lossy().into_owned()))
-            .user(Some("root"))
-            .prefer_socket(true);
-        Ok(Conn::new(opts)?)
+        let user = admin_user();
+        let connect = |user: &str| {
+            let opts = OptsBuilder::new()
+                .socket(Some(self.socket.to_string_lossy().into_owned()))
+                .user(Some(user))
+                .prefer_socket(true);
+            Conn::new(opts)
+        };
+        // A datadir made by an older custctl has only `root@localhost` (password-less, socket).
+        Ok(connect(&user).or_else(|e| if user == "root" { Err(e) } else { connect("root") })?)
+    }
+
+    /// Drops every `root` account but the socket's `root@localhost`: datadirs made by older
+    /// custctl versions (`--auth-root-authentication-method=normal`) have password-less roots
+    /// on 127.0.0.1, ::1 and the host name, which any local user could log in as.
+    fn drop_network_root_accounts(&self) -> Result<(), MariaDbError> {
+        let mut admin = self.connect()?;
+        let hosts: Vec<String> =
+            admin.query("SELECT Host FROM mysql.user WHERE User = 'root' AND Host <> 'localhost'")?;
+        for host in hosts {
+            admin.query_drop(format!("DROP USER 'root'@{}", quote_literal(&host)))?;
+        }
+        Ok(())
     }
 
     /// Creates `database` if it does not exist, and a user that owns it, reachable over TCP
@@ -180,6 +213,18 @@ impl Drop for MariaDbServer {
     }
 }
 
+/// The OS user the server runs as, who is also its administrator through the socket.
+fn admin_user() -> String {
+    custctl_platform::current_user_name().unwrap_or_else(|| "root".to_string())
+}
+
+/// Creates `dir` (and its parents) and makes it 0700, whatever its mode was.
+pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
 fn socket_path(dir: &Path) -> PathBuf {
     dir.join("mysqld.sock")
 }
@@ -187,10 +232,20 @@ fn socket_path(dir: &Path) -> PathBuf {
 fn install_db(datadir: &Path) -> Result<(), MariaDbError> {
     let install = find_program("mariadb-install-db", "mariadb-server")?;
     let mut command = Command::new(install);
+    // mariadb-install-db is a shell script that splits an unquoted datadir at spaces; a
+    // relative path from the datadir's parent has none (the state dir's name may).
+    let (parent, name) = match (datadir.parent(), datadir.file_name()) {
+        (Some(parent), Some(name)) => (parent, Path::new(".").join(name)),
+        _ => (Path::new("."), datadir.to_path_buf()),
+    };
     command
+        .current_dir(parent)
         .arg("--no-defaults")
-        .arg(format!("--datadir={}", datadir.display()))
-        .arg("--auth-root-authentication-method=normal")
+        .arg(format!("--datadir={}", name.display()))
+        // root@localhost and <user>@localhost by unix_socket only: no password, no TCP root
+        // (`normal` would make password-less roots on 127.0.0.1 and ::1).
+        .arg("--auth-root-authentication-method=socket")
+        .arg(format!("--auth-root-socket-user={}", admin_user()))
         .arg("--skip-test-db")
         .stdin(Stdio::null());
     if is_root() {

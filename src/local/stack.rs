@@ -60,6 +60,10 @@ pub struct StackSettings {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct StackInfo {
     pub pid: u32,
+    /// When `pid` started (`custctl_platform::process_start_token`): after a crash the pid may
+    /// be reused by an unrelated process, which this tells apart.
+    #[serde(default)]
+    pub pid_start: Option<String>,
     pub endpoint: String,
     pub region: String,
     pub queue_url: String,
@@ -90,7 +94,20 @@ impl StackInfo {
     pub fn read_running(state_dir: &Path) -> Option<StackInfo> {
         let text = std::fs::read_to_string(Self::path(state_dir)).ok()?;
         let info: StackInfo = serde_json::from_str(&text).ok()?;
-        custctl_platform::process_alive(info.pid).then_some(info)
+        info.still_runs().then_some(info)
+    }
+
+    /// Whether `pid` is still the stack that wrote this record, not a process that got its pid
+    /// after the stack crashed: the pid's start time must be the recorded one (a record
+    /// without it, from an older custctl, must at least name a running `custctl`).
+    pub fn still_runs(&self) -> bool {
+        if !custctl_platform::process_alive(self.pid) {
+            return false;
+        }
+        match &self.pid_start {
+            Some(recorded) => custctl_platform::process_start_token(self.pid).as_ref() == Some(recorded),
+            None => custctl_platform::process_name(self.pid).is_some_and(|name| name.starts_with("custctl")),
+        }
     }
 }
 
@@ -140,6 +157,7 @@ pub fn gateway(
     rds: Arc<RdsService>,
     lambda: &Arc<LambdaService>,
     cloudformation: Option<Arc<CloudFormationService>>,
+    port: u16,
 ) -> axum::Router {
     let mut gateway = Gateway::new()
         .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
@@ -150,7 +168,7 @@ pub fn gateway(
     if let Some(cloudformation) = cloudformation {
         gateway = gateway.query_service(super::cloudformation::API_VERSION, cloudformation);
     }
-    gateway.rest(lambda.router()).into_router()
+    gateway.rest(lambda.router()).into_router(port)
 }
 
 /// SQS as the event source mapping reads it.
@@ -477,11 +495,13 @@ impl Stack {
                 .collect(),
         }]));
 
-        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, Some(cloudformation));
+        let port = listener.local_addr()?.port();
+        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, Some(cloudformation), port);
         let client_timeout = settings.client_timeout;
         let server = tokio::spawn(super::gateway::serve(listener, router, client_timeout));
         let info = StackInfo {
             pid: std::process::id(),
+            pid_start: custctl_platform::process_start_token(std::process::id()),
             endpoint,
             region: REGION.into(),
             queue_url,

@@ -33,3 +33,9 @@ pub fn process_name(pid: u32) -> Option<String> {
 pub fn peak_rss_kib(pid: u32) -> Option<u64> {
     ps_field(pid, "rss")?.parse().ok()
 }
+
+/// When `pid` started (`ps -o lstart`, to the second): with the pid, it names one process,
+/// whereas a pid alone is reused.
+pub fn start_token(pid: u32) -> Option<String> {
+    ps_field(pid, "lstart")
+}

@@ -147,6 +147,12 @@ pub fn process_alive(pid: u32) -> bool {
         && !sys::is_zombie(pid)
 }
 
+/// A token that, with the pid, names one process: the pid's start time. Record it beside a pid
+/// and compare before signalling, so that a pid reused by an unrelated process is left alone.
+pub fn process_start_token(pid: u32) -> Option<String> {
+    sys::start_token(pid)
+}
+
 /// The process's command name, as `ps` shows it.
 pub fn process_name(pid: u32) -> Option<String> {
     sys::process_name(pid)

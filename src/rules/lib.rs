@@ -1,8 +1,10 @@
 //! AWS's rules that both custctl's verbs and the local stack apply, kept in one place so that
 //! the two can never disagree: the digest SQS gives a message body, and how an SQS event
 //! source mapping reads a function's batch response. `template` reads the deploy template,
-//! whose names are custctl's defaults and whose settings the local stack runs with.
+//! whose names are custctl's defaults and whose settings the local stack runs with. And one rule
+//! of a tool both drive: how a path is written into an OpenSSH option (`ssh_config`).
 
+pub mod ssh_config;
 pub mod template;
 
 use serde_json::Value;

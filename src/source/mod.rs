@@ -29,8 +29,8 @@ use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The longest NDJSON line read into memory. SQS takes 256 KiB at most, so a longer line can
-/// never be sent; it is reported, not buffered, whatever its size.
+/// The longest NDJSON line read into memory: SQS's own limit on a message (1 MiB), so a longer
+/// line can never be sent; it is reported, not buffered, whatever its size.
 pub const MAX_LINE_BYTES: usize = 1024 * 1024;
 
 /// What the user asked to read, with no clap types in it.
@@ -549,6 +549,16 @@ mod tests {
         let csv = format!("CustID,Name\n1,{}\n", "x".repeat(MAX_LINE_BYTES * 2));
         let err = read(FileFormat::Csv, &csv).unwrap_err().to_string();
         assert!(err.contains("runs past 1048576 bytes"), "{err}");
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_largest_message_is_read_with_either_line_ending() {
+        for ending in ["\n", "\r\n", ""] {
+            let text = format!("{}{ending}", "x".repeat(MAX_LINE_BYTES));
+            let messages = read(FileFormat::Ndjson, &text).unwrap();
+            assert_eq!(messages.len(), 1, "{ending:?}");
+            assert_eq!(messages[0].body.len(), MAX_LINE_BYTES, "{ending:?}");
+        }
     }
 
     #[test]

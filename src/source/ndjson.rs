@@ -18,8 +18,9 @@ impl<R: BufRead> NdjsonLines<R> {
     /// `MAX_LINE_BYTES` of it. `None` at the end; `Some(false)` for a line that is too long.
     fn read_line(&mut self) -> io::Result<Option<bool>> {
         self.buffer.clear();
+        // Room for the longest message and its line ending (CRLF).
         let read = (&mut self.reader)
-            .take(MAX_LINE_BYTES as u64 + 1)
+            .take(MAX_LINE_BYTES as u64 + 2)
             .read_until(b'\n', &mut self.buffer)?;
         if read == 0 {
             return Ok(None);
@@ -29,7 +30,7 @@ impl<R: BufRead> NdjsonLines<R> {
             if self.buffer.last() == Some(&b'\r') {
                 self.buffer.pop();
             }
-            return Ok(Some(true));
+            return Ok(Some(self.buffer.len() <= MAX_LINE_BYTES));
         }
         // The last line, without a newline; or one too long, which is not read any further
         // (its end may never come: /dev/zero has none).

@@ -727,3 +727,171 @@ async fn data_persists_across_down_and_up_unless_fresh() {
     let gone = sqs.receive_message().queue_url(&dlq).send().await.unwrap();
     assert!(gone.messages().is_empty());
 }
+
+/// Attack (issue 12, item 8): after a crash the stack's pid in `stack.json` may belong to an
+/// unrelated process; `local down` signalled it anyway. Here that pid is a `sleep` of ours (in
+/// a record as an older custctl wrote it, and in one whose start time is another process's):
+/// `down` must leave it running and say no stack runs.
+#[test]
+fn down_leaves_alone_a_process_that_reused_the_stacks_pid() {
+    let dir = custctl_test_support::scratch_dir("stale-");
+    for pid_start in [None, Some("1")] {
+        let mut bystander = std::process::Command::new("sleep").arg("60").spawn().unwrap();
+        let mut record = serde_json::json!({
+            "pid": bystander.id(), "endpoint": "http://127.0.0.1:1", "region": "us-east-1",
+            "queue_url": "http://127.0.0.1:1/000000000000/customers",
+            "dead_letter_queue_url": "http://127.0.0.1:1/000000000000/customers-dlq",
+            "function": "customer-ingest", "log_group": "/aws/lambda/customer-ingest",
+            "db_instance": "customers-db", "db_port": 1, "db_pid": bystander.id(),
+            "db_secret_arn": "arn:aws:secretsmanager:us-east-1:000000000000:secret:x",
+            "state_dir": dir.path(), "started_at": "2026-11-23T00:00:00Z",
+        });
+        if let Some(start) = pid_start {
+            record["pid_start"] = start.into();
+        }
+        std::fs::write(dir.path().join("stack.json"), record.to_string()).unwrap();
+        let down = custctl_test_support::custctl()
+            .args(["local", "down", "--state-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+        assert!(
+            String::from_utf8_lossy(&down.stderr).contains("no local stack runs"),
+            "{}",
+            String::from_utf8_lossy(&down.stderr)
+        );
+        assert!(
+            matches!(bystander.try_wait(), Ok(None)),
+            "the unrelated process was signalled (record {record})"
+        );
+        bystander.kill().unwrap();
+        bystander.wait().unwrap();
+    }
+}
+
+/// `mariadb ... -e SELECT CURRENT_USER()` as the user `nobody` (uid 65534): another local user.
+fn mariadb_as_nobody(args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    std::process::Command::new("mariadb")
+        .args(["--no-defaults", "--connect-timeout=5"])
+        .args(args)
+        .args(["-e", "SELECT CURRENT_USER()"])
+        .env("HOME", "/nonexistent")
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap()
+}
+
+/// Attack (issue 12, item 6): another local user logged in to the stack's MariaDB as root,
+/// over TCP with no password (or through the socket), and could then write files anywhere as
+/// the developer with `SELECT ... INTO OUTFILE`. Now root takes only the socket, for the user
+/// running the stack, in a 0700 directory; files stay in the server's own directory;
+/// `LOAD DATA LOCAL` is off.
+#[test]
+fn another_local_user_cannot_log_in_to_the_stacks_mariadb_as_root() {
+    use std::os::unix::fs::PermissionsExt;
+    let stack = LocalStack::up(&[]);
+    let port = stack.info["db_port"].to_string();
+    for host in ["127.0.0.1", "::1", "localhost"] {
+        let out = mariadb_as_nobody(&["--protocol=tcp", "-h", host, "-P", &port, "-u", "root"]);
+        assert!(
+            !out.status.success(),
+            "nobody logged in as root over TCP ({host}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+    let socket = stack.state_dir().join("mariadb").join("mysqld.sock");
+    let out = mariadb_as_nobody(&["-S", socket.to_str().unwrap(), "-u", "root"]);
+    assert!(!out.status.success(), "nobody logged in as root through the socket");
+
+    for dir in [stack.state_dir().to_path_buf(), stack.state_dir().join("mariadb")] {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{} is {mode:o}", dir.display());
+    }
+    let mut db = stack.db();
+    let (files, local_infile): (String, i64) = db
+        .query_first("SELECT @@secure_file_priv, @@local_infile")
+        .unwrap()
+        .unwrap();
+    assert!(
+        std::path::Path::new(&files).starts_with(stack.state_dir().canonicalize().unwrap())
+            || std::path::Path::new(&files).starts_with(stack.state_dir()),
+        "secure_file_priv is {files}"
+    );
+    assert_eq!(local_infile, 0);
+}
+
+/// One raw HTTP/1.1 request to the stack's endpoint: (status, body).
+fn raw_request(stack: &LocalStack, head: &str, body: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let address = stack.endpoint.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let request = format!(
+        "{head}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (status_head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let status = status_head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+/// Attack (issue 12, item 7): a web page the developer opens can POST to the stack (a
+/// text/plain POST needs no CORS preflight) and so invoke the function; with DNS rebinding
+/// (the page's own name resolving to 127.0.0.1) it can even read the database secret. Now a
+/// browser's Origin, a foreign Host and an unsigned request are each refused with AWS's
+/// error shapes, and nothing runs.
+#[test]
+fn web_pages_rebound_names_and_unsigned_requests_are_refused() {
+    let stack = LocalStack::up(&[]);
+    let address = stack.endpoint.trim_start_matches("http://").to_string();
+    let sigv4 = custctl_test_support::SIGV4_AUTHORIZATION;
+
+    // What a page's fetch() sends: text/plain, an Origin, no signature.
+    let (status, body) = raw_request(
+        &stack,
+        &format!(
+            "POST /2015-03-31/functions/customer-ingest/invocations HTTP/1.1\r\nHost: {address}\r\n\
+             Origin: http://evil.example\r\nContent-Type: text/plain"
+        ),
+        r#"{"Records":[]}"#,
+    );
+    assert_eq!(status, 403, "{body}");
+    assert!(stack.function_pids().is_empty(), "the function ran for a web page");
+
+    // DNS rebinding: the right port, the attacker's name, even with a signature.
+    let secret_request = |host: &str, authorization: Option<&str>| {
+        let mut head = format!(
+            "POST / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.1\r\n\
+             X-Amz-Target: secretsmanager.GetSecretValue"
+        );
+        if let Some(authorization) = authorization {
+            head.push_str(&format!("\r\nAuthorization: {authorization}"));
+        }
+        raw_request(&stack, &head, r#"{"SecretId":"rds!db-customers-db"}"#)
+    };
+    let password = std::fs::read_to_string(stack.state_dir().join("db-password")).unwrap();
+    let port = address.rsplit(':').next().unwrap();
+    let (status, body) = secret_request(&format!("rebind.evil.example:{port}"), Some(sigv4));
+    assert_eq!(status, 403, "{body}");
+    assert!(!body.contains(password.trim()));
+    assert!(body.contains("AccessDeniedException"), "{body}");
+
+    // The right host, but no signature (and a malformed one): AWS's codes.
+    let (status, body) = secret_request(&address, None);
+    assert_eq!(status, 403, "{body}");
+    assert!(body.contains("MissingAuthenticationToken"), "{body}");
+    let (status, body) = secret_request(&address, Some("AWS4-HMAC-SHA256 Credential=x"));
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("IncompleteSignature"), "{body}");
+
+    // What an SDK sends passes.
+    let (status, body) = secret_request(&address, Some(sigv4));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains(password.trim()));
+}

@@ -340,3 +340,26 @@ fn follow_prints_every_event_once_across_new_streams_late_events_and_cut_session
     let out = child.wait_with_output();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+/// Attack (issue 12, item 11): a stream name is anyone's text; one with a non-ASCII character
+/// across its 8th byte after `]` made the short stream id cut a character in two, and
+/// `custctl logs` panicked instead of printing.
+#[test]
+fn a_stream_name_with_non_ascii_near_its_end_is_shortened_by_characters() {
+    let stack = LocalStack::up(&[]);
+    let writer = LogWriter::new(&stack);
+    let streams = ["2026/11/23/[$LATEST]abcdefgé", "x]ééééééé", "ストリームの名前です"];
+    for (i, stream) in streams.iter().enumerate() {
+        writer.put(stream, now_ms(), &[format!("hello from stream {i}")]);
+    }
+    let out = logs(&stack, &["--since", "5m"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    for (short, i) in [("abcdefgé", 0), ("]ééééééé", 1), ("リームの名前です", 2)] {
+        assert!(
+            text.lines()
+                .any(|l| l.contains(short) && l.contains(&format!("hello from stream {i}"))),
+            "no line with {short} for stream {i}: {text}"
+        );
+    }
+}

@@ -530,3 +530,94 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
     let ids: Vec<i32> = rows.iter().map(|(id, _)| *id).collect();
     assert_eq!(ids, (1..=TOTAL as i32).collect::<Vec<_>>(), "and none was lost");
 }
+
+/// An HTTP endpoint on loopback that answers every call as a throttled SQS does (HTTP 400,
+/// `ThrottlingException` in the JSON protocol) and counts the calls. The local stack does not
+/// throttle, and throttling is what this test is about.
+fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Read};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = calls.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().map_while(Result::ok) {
+            let mut reader = BufReader::new(stream);
+            let mut length = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        length = value.trim().parse().unwrap_or(0);
+                    }
+                }
+            }
+            let mut body = vec![0; length];
+            if reader.read_exact(&mut body).is_err() {
+                continue;
+            }
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let answer = r#"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#;
+            let response = format!(
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-query-error: ThrottlingException;Sender\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+            let _ = reader.get_mut().write_all(response.as_bytes());
+        }
+    });
+    (endpoint, calls)
+}
+
+/// Bug (issue 12, item 12): under throttling, the SDK retried each SendMessageBatch call
+/// inside send's own retries, up to 24 calls for one message. One policy now: send's 6
+/// attempts, each one call.
+#[test]
+fn a_throttled_message_is_tried_six_times_not_twenty_four() {
+    let (endpoint, calls) = throttling_sqs();
+    let out = run(custctl_test_support::custctl()
+        .args(["--endpoint-url", &endpoint, "--region", "us-east-1"])
+        .args(["--queue", &format!("{endpoint}/000000000000/customers")])
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .args(["send", "--id", "1", "--name", "Ann"]));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("ThrottlingException"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 6);
+}
+
+/// Bug (issue 12, item 10): SQS takes messages of up to 1 MiB (1,048,576 bytes) today; send's
+/// checks and the local stack still refused anything over 262,144. Bodies of about 1 MiB (a
+/// Customer padded with white space) now go through send, the queue and the function, whose
+/// events the mapping splits to stay within Lambda's 6 MB; one byte over 1 MiB is refused
+/// before anything is sent, naming the limit.
+#[test]
+fn messages_of_up_to_one_mib_are_sent_and_ingested() {
+    let stack = LocalStack::up(&[]);
+    let dir = custctl_test_support::scratch_dir("big-");
+    let body = |id: i32, size: usize| {
+        let bare = format!(r#"{{"CustID":{id},"Name":"Big {id}"}}"#);
+        let padding = " ".repeat(size - bare.len());
+        format!(r#"{{"CustID":{id},{padding}"Name":"Big {id}"}}"#)
+    };
+    let file = dir.path().join("big.ndjson");
+    let lines: Vec<String> = (1..=7).map(|id| body(id, 1_048_576 - id as usize)).collect();
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let out = run(send(&stack, &["--output", "json", "--file"]).arg(&file));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(json(&out)["sent"], 7);
+    let rows = stack.wait_for_rows(7, Duration::from_secs(60));
+    assert_eq!(rows.len(), 7, "{rows:?}");
+    assert_eq!(rows[6], (7, "Big 7".to_string()));
+
+    std::fs::write(&file, body(8, 1_048_577) + "\n").unwrap();
+    let out = run(send(&stack, &["--file"]).arg(&file));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("1048576"), "{}", text(&out.stderr));
+}

@@ -298,9 +298,10 @@ fn writes_need_write_and_keyless_updates_are_refused_even_then() {
     let stack = LocalStack::up(&[]);
     create_people(&stack);
     let insert = "INSERT INTO people VALUES (10, 'new', NULL)";
+    // Refused before it is sent (the server's read-only transaction is the second guard).
     let refused = sql(&stack, &["-e", insert]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(text(&refused.stderr).contains("READ ONLY"), "{}", text(&refused.stderr));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(text(&refused.stderr).contains("--write"), "{}", text(&refused.stderr));
     let count: Option<i64> = stack.db().query_first("SELECT COUNT(*) FROM people").unwrap();
     assert_eq!(count, Some(4));
 
@@ -430,4 +431,156 @@ fn tunnel_port(ssh: u32) -> u16 {
         assert!(Instant::now() < deadline, "ssh {ssh} has no -L in {args:?}");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Attack (issue 12, item 3): without --write, each of these wrote (or, LOCK TABLES, stalled
+/// the function): the session's READ ONLY was lifted by a statement of the script itself. Now
+/// each is refused before it is sent, naming --write, and the rows stay as they were.
+#[test]
+fn a_read_only_session_cannot_lift_its_guard_or_take_locks() {
+    let stack = LocalStack::up(&[]);
+    create_people(&stack);
+    for script in [
+        "SET SESSION TRANSACTION READ WRITE; DELETE FROM people WHERE id = 1",
+        "START TRANSACTION READ WRITE; DELETE FROM people WHERE id = 1; COMMIT",
+        "SET SESSION tx_read_only=0; DELETE FROM people WHERE id = 1",
+        "SET STATEMENT tx_read_only=0 FOR INSERT INTO people VALUES (10, 'x', NULL)",
+        "LOCK TABLES people READ",
+        "SELECT * FROM people WHERE id = 1 FOR UPDATE",
+        "/*!40000 DELETE FROM people WHERE id = 1 */",
+    ] {
+        let out = sql(&stack, &["-e", script]);
+        assert_eq!(out.status.code(), Some(2), "{script}: {}", text(&out.stderr));
+        assert!(text(&out.stderr).contains("--write"), "{script}: {}", text(&out.stderr));
+        let count: Option<i64> = stack.db().query_first("SELECT COUNT(*) FROM people").unwrap();
+        assert_eq!(count, Some(4), "{script} changed the table");
+    }
+    // What cannot write still runs.
+    let out = sql(
+        &stack,
+        &["-e", "SET NAMES utf8mb4; SHOW TABLES; SELECT COUNT(*) FROM people"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // With --write, turning safe updates off needs the typed confirmation (nobody types it here).
+    let out = sql(
+        &stack,
+        &[
+            "--write",
+            "-e",
+            "SET sql_safe_updates = 0; UPDATE people SET note = 'x'",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let notes: Option<i64> = stack.db().query_first("SELECT COUNT(note) FROM people").unwrap();
+    assert_eq!(notes, Some(0));
+}
+
+/// Attack (issue 12, item 4): custctl cut statements where the server does not. `--` and a
+/// vertical tab is a comment to the server and the `mariadb` client, but was not to custctl,
+/// so a file whose rest is one comment ran `SET SESSION TRANSACTION READ WRITE` and a DELETE
+/// without --write; an executable comment `/*! ... */` was dropped as a comment; and
+/// NO_BACKSLASH_ESCAPES changed where strings end. Each script here runs through the real
+/// `mariadb` client and through custctl on the same table; both must leave the same rows.
+#[test]
+fn statements_are_cut_where_mariadb_cuts_them() {
+    let stack = LocalStack::up(&[]);
+    create_people(&stack);
+    let attack = "SELECT 1; --\x0b; SET SESSION TRANSACTION READ WRITE; DELETE FROM people WHERE id = 1;\n";
+    let dir = custctl_test_support::scratch_dir("split-");
+    let file = dir.path().join("attack.sql");
+    std::fs::write(&file, attack).unwrap();
+    let out = sql(&stack, &["--file", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let count: Option<i64> = stack.db().query_first("SELECT COUNT(*) FROM people").unwrap();
+    assert_eq!(count, Some(4), "the DELETE in the comment ran");
+
+    let mut db = stack.db();
+    db.query_drop("CREATE TABLE seen (v VARCHAR(50))").unwrap();
+    let script = concat!(
+        "INSERT INTO seen VALUES ('plain'); -- a comment; INSERT INTO seen VALUES ('dash-comment')\n",
+        "INSERT INTO seen VALUES ('vt'); --\x0b; INSERT INTO seen VALUES ('vt-comment');\n",
+        "INSERT INTO seen SELECT CONCAT('minus', 2 --1);\n",
+        "/*!40000 INSERT INTO seen VALUES ('exec') */;\n",
+        "/*M!100100 INSERT INTO seen VALUES ('exec-m') */;\n",
+        "/* INSERT INTO seen VALUES ('block-comment') */;\n",
+        "INSERT INTO seen VALUES ('it''s; quoted'); # INSERT INTO seen VALUES ('hash')\n",
+        "SET SESSION sql_mode = CONCAT(@@sql_mode, ',NO_BACKSLASH_ESCAPES');\n",
+        "INSERT INTO seen VALUES ('nbe\\'); INSERT INTO seen VALUES ('after-nbe');\n",
+    );
+    std::fs::write(&file, script).unwrap();
+    let port = stack.info["db_port"].to_string();
+    let password = std::fs::read_to_string(stack.state_dir().join("db-password")).unwrap();
+    let seen = |db: &mut mysql::Conn| -> Vec<String> {
+        let rows: Vec<String> = db.query("SELECT v FROM seen ORDER BY v").unwrap();
+        db.query_drop("DELETE FROM seen").unwrap();
+        rows
+    };
+    let client = Command::new("mariadb")
+        .args(["--no-defaults", "--protocol=tcp", "-h", "127.0.0.1", "-P", &port])
+        .args(["-u", "ingest", "customers"])
+        .env("MYSQL_PWD", password.trim())
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert!(client.status.success(), "mariadb: {}", text(&client.stderr));
+    let by_mariadb = seen(&mut db);
+    let out = sql(&stack, &["--write", "--file", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let by_custctl = seen(&mut db);
+    assert_eq!(by_custctl, by_mariadb);
+    assert!(by_custctl.contains(&"exec".to_string()) && by_custctl.contains(&"nbe\\".to_string()));
+}
+
+/// Attack (issue 12, item 5): the password given in MYSQL_PWD reached ssh's environment (and
+/// so any ProxyCommand of the user's ssh config), and a ControlMaster in that config would
+/// keep the forward in a background master that outlives custctl. While a query runs, ssh's
+/// environment holds no secret and its options turn connection sharing off.
+#[test]
+fn ssh_gets_no_secret_and_no_control_master() {
+    let stack = LocalStack::up(&[]);
+    let password = db_password(&stack);
+    let child = stack
+        .custctl()
+        .args(["--local", "sql", "--db-user", "ingest", "-e", "SELECT SLEEP(5)"])
+        .env("MYSQL_PWD", &password)
+        .env("AWS_SECRET_ACCESS_KEY", "not-for-ssh")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ssh = wait_for_child_ssh(child.id());
+    tunnel_port(ssh);
+    let environ = std::fs::read(format!("/proc/{ssh}/environ")).unwrap();
+    let environ = text(&environ);
+    assert!(
+        !environ.contains("MYSQL_PWD") && !environ.contains(&password),
+        "ssh's environment has the password"
+    );
+    assert!(
+        !environ.contains("not-for-ssh"),
+        "ssh's environment has the AWS secret key"
+    );
+    let argv = text(&std::fs::read(format!("/proc/{ssh}/cmdline")).unwrap()).replace('\0', " ");
+    assert!(
+        argv.contains("ControlMaster=no") && argv.contains("ControlPath=none"),
+        "{argv}"
+    );
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+/// Attack (issue 12, item 5): paths went into sshd_config and ssh's `-o` options unquoted, so
+/// a state dir with a space broke the bastion (or, with a newline, could add a directive).
+/// A stack whose state dir has a space and a `%` in its name works end to end.
+#[test]
+fn a_state_dir_with_a_space_and_a_percent_sign_works() {
+    let dir = tempfile::Builder::new()
+        .prefix("state dir %h ")
+        .tempdir_in(custctl_test_support::scratch_root())
+        .unwrap();
+    let stack = LocalStack::up_in(dir, &[]);
+    let out = sql(&stack, &["--format", "csv", "-e", "SELECT 41 + 1 AS answer"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), "answer\n42\n");
 }

@@ -200,3 +200,30 @@ fn wait_until_running(stack: &LocalStack, text: &str) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Attack (issue 12, item 5): Customer names come from the queue, so from anyone who can send;
+/// a name with terminal escape sequences (colour, window title, bell) was printed raw to the
+/// developer's terminal. At a terminal they are now shown, not obeyed.
+#[test]
+fn escape_sequences_in_data_are_shown_not_obeyed_at_a_terminal() {
+    use mysql::prelude::Queryable;
+    let stack = LocalStack::up(&[]);
+    let mut db = stack.db();
+    db.query_drop("CREATE TABLE names (name VARCHAR(100))").unwrap();
+    db.exec_drop(
+        "INSERT INTO names VALUES (?)",
+        ("\u{1b}[31mred\u{1b}]0;owned\u{7}\u{202e}txt",),
+    )
+    .unwrap();
+    let mut command = stack.custctl();
+    command
+        .env("XDG_STATE_HOME", stack.state_dir().join("xdg"))
+        .env("TERM", "xterm")
+        .args(["--local", "sql"]);
+    let mut repl = PtySession::spawn(command);
+    repl.expect(PROMPT, Duration::from_secs(30));
+    repl.ask("SELECT name FROM names;\r", &["1 row in set", PROMPT]);
+    let seen = repl.seen.lock().unwrap().clone();
+    assert!(seen.contains("\\x1B[31mred\\x1B]0;owned\\x07\\u{202E}txt"), "{seen:?}");
+    assert!(!seen.contains("\u{1b}]0;owned"), "the escape reached the terminal");
+}

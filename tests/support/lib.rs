@@ -232,7 +232,11 @@ pub struct LocalStack {
 impl LocalStack {
     /// `custctl local up --detach` with `extra` arguments; panics with the log if it fails.
     pub fn up(extra: &[&str]) -> LocalStack {
-        let dir = scratch_dir("stack-");
+        Self::up_in(scratch_dir("stack-"), extra)
+    }
+
+    /// [`LocalStack::up`] with the state in `dir` (a test may want a name with spaces in it).
+    pub fn up_in(dir: tempfile::TempDir, extra: &[&str]) -> LocalStack {
         let own_binary = dir.path().join("customer-ingest");
         std::fs::hard_link(function_binary(), &own_binary)
             .or_else(|_| std::fs::copy(function_binary(), &own_binary).map(|_| ()))
@@ -375,6 +379,12 @@ pub async fn sdk_config(endpoint: &str) -> aws_config::SdkConfig {
         .load()
         .await
 }
+
+/// A well-formed Signature V4 `Authorization` header (signed with nothing), for raw requests
+/// to the local stack, which checks the header's form as AWS's front door would, not the key.
+pub const SIGV4_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=test/20261123/us-east-1/sqs/aws4_request, \
+     SignedHeaders=content-type;host;x-amz-date;x-amz-target, \
+     Signature=0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The URL of queue `name`.
 pub async fn queue_url(sqs: &aws_sdk_sqs::Client, name: &str) -> String {

@@ -13,7 +13,6 @@ use crate::output;
 use crate::similar::similar_names;
 use crate::source::{Invalid, Source, SourceSpec};
 use anyhow::{anyhow, Context, Result};
-use aws_config::retry::RetryConfig;
 use aws_config::SdkConfig;
 use aws_lambda_events::event::sqs::SqsEvent;
 use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
@@ -313,10 +312,7 @@ async fn queue_origin(settings: &Settings, config: &SdkConfig) -> QueueOrigin {
 async fn queue_arn(config: &SdkConfig, queue: &str) -> Result<String> {
     use aws_sdk_sqs::types::QueueAttributeName;
     // One attempt each: a missing network or missing credentials should cost one timeout, not four.
-    let sqs_config = aws_sdk_sqs::config::Builder::from(config)
-        .retry_config(RetryConfig::disabled())
-        .build();
-    let sqs = aws_sdk_sqs::Client::from_conf(sqs_config);
+    let sqs = aws::sqs_client_without_sdk_retries(config);
     let url = if is_queue_url(queue) {
         queue.to_string()
     } else {

@@ -143,12 +143,17 @@ pub fn json_request_id(fields: &Map<String, Value>) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
-/// A short name for a stream: the first 8 hex digits of a Lambda instance's stream
-/// (`2026/11/23/[$LATEST]3f2a...`), else the stream's last 8 characters.
+/// A short name for a stream: the first 8 characters after a Lambda instance stream's `]`
+/// (`2026/11/23/[$LATEST]3f2a...`), else the stream's last 8 characters. Stream names are
+/// anyone's text (PutLogEvents takes any Unicode), so they are cut by characters, never bytes.
 pub fn short_stream(stream: &str) -> &str {
-    let tail = stream.rsplit(']').next().unwrap_or(stream);
-    if stream.contains(']') && tail.len() >= 8 {
-        return &tail[..8];
+    if let Some((_, tail)) = stream.rsplit_once(']') {
+        if let Some((end, _)) = tail.char_indices().nth(8) {
+            return &tail[..end];
+        }
+        if tail.chars().count() == 8 {
+            return tail;
+        }
     }
     let start = stream.char_indices().rev().nth(7).map_or(0, |(i, _)| i);
     &stream[start..]
@@ -205,5 +210,10 @@ mod tests {
         assert_eq!(short_stream("2026/11/23/[$LATEST]3f2a1b2c9d8e7f60"), "3f2a1b2c");
         assert_eq!(short_stream("my-own-stream-name"), "eam-name");
         assert_eq!(short_stream("abc"), "abc");
+        // Non-ASCII near the end once cut a character in two (a panic).
+        assert_eq!(short_stream("2026/11/23/[$LATEST]abcdefgé"), "abcdefgé");
+        assert_eq!(short_stream("x]abcdefgéz"), "abcdefgé");
+        assert_eq!(short_stream("x]ééééééé"), "]ééééééé");
+        assert_eq!(short_stream("ストリームの名前です"), "リームの名前です");
     }
 }

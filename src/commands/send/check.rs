@@ -188,9 +188,9 @@ pub(super) mod tests {
         }
         assert!(!fill.admits(1), "at most 10 entries");
         let mut fill = BatchFill::default();
-        fill.add(200_000);
-        assert!(fill.admits(62_144));
-        assert!(!fill.admits(62_145), "at most 262,144 bytes together");
+        fill.add(1_000_000);
+        assert!(fill.admits(48_576));
+        assert!(!fill.admits(48_577), "at most 1,048,576 bytes together");
     }
 
     #[test]
@@ -199,7 +199,7 @@ pub(super) mod tests {
         let padded = format!(r#"{{"CustID":1,{}"Name":"a"}}"#, " ".repeat(MAX_BATCH_BYTES));
         assert!(rejection(&message(0, &padded))
             .unwrap()
-            .contains("SQS takes at most 262144"));
+            .contains("SQS takes at most 1048576"));
         let odd = "{\"CustID\":1,\"Name\":\"a\u{FFFE}\"}";
         assert!(rejection(&message(0, odd)).unwrap().contains("U+FFFE"));
         assert!(rejection(&message(0, "{")).unwrap().starts_with("not valid JSON"));

@@ -351,7 +351,8 @@ pub(super) async fn deliver(
         .spawn(move || plan_batches(messages, skip, dedup_id, planned))
         .context("starting the reader thread")?;
     let request = Arc::new(BatchRequest {
-        client,
+        // send_batch retries itself: one policy, not the SDK's inside its own.
+        client: aws::sqs_client_without_sdk_retries(&config),
         queue_url,
         group_id: options.group_id.clone(),
         delay_seconds: options.delay_seconds.map(|d| d as i32),

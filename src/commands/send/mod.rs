@@ -39,12 +39,13 @@ use std::time::Duration;
 
 /// SendMessageBatch takes at most 10 entries...
 pub const MAX_BATCH_ENTRIES: usize = 10;
-/// ...of at most 262,144 bytes together, which is also the most one message may have.
-pub const MAX_BATCH_BYTES: usize = 262_144;
+/// ...of at most 1 MiB (1,048,576 bytes) together, which is also the most one message may have
+/// (SQS raised both from 256 KiB in August 2025; SendMessage and SendMessageBatch API reference).
+pub const MAX_BATCH_BYTES: usize = 1_048_576;
 /// Invalid messages and failures listed by name; the rest are counted.
 const LISTED_INVALID: usize = 20;
 const LISTED_FAILURES: usize = 1000;
-/// Attempts per batch entry (each SDK call also retries transient errors on its own).
+/// Attempts per batch entry; each is one SDK call (the SDK's own retries are off for it).
 const MAX_ATTEMPTS: u32 = 6;
 const BACKOFF: Backoff = Backoff {
     base: Duration::from_millis(100),

@@ -18,7 +18,7 @@ use anyhow::{Context, Result};
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder};
 use results::ResultWriter;
-use statements::Statement;
+use statements::{Dialect, Statement};
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -124,23 +124,25 @@ fn run_session(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
     };
     let mut conn = connect_explained(&connector, tunnel.as_ref())?;
     match script {
-        Some(statements) => run_script(&mut conn, &connector, &statements, format, settings.quiet),
+        Some(text) => run_script(&mut conn, &connector, &text, format, settings.quiet),
         None => {
             let history = repl::history_path(&connector.target.host, connector.target.port);
+            let dialect = session_dialect(&mut conn)?;
             let mut session = ReplSession {
                 conn,
                 connector,
                 tunnel,
                 bastion,
                 format,
+                dialect,
             };
             repl::run(&mut session, &history)
         }
     }
 }
 
-/// The statements of `-e` or `--file` (stdin when it is not a terminal); `None` for the REPL.
-fn read_script(args: &SqlArgs) -> Result<Option<Vec<Statement>>> {
+/// The text of `-e` or `--file` (stdin when it is not a terminal); `None` for the REPL.
+fn read_script(args: &SqlArgs) -> Result<Option<String>> {
     let text = match (&args.execute, &args.file) {
         (Some(sql), _) => sql.clone(),
         (None, Some(path)) if path.as_os_str() == "-" => {
@@ -162,11 +164,23 @@ fn read_script(args: &SqlArgs) -> Result<Option<Vec<Statement>>> {
         }
         (None, None) => return Ok(None),
     };
-    let statements = statements::split_script(&text);
-    if statements.is_empty() {
+    if statements::first_statement(&text, Dialect::default()).is_none() {
         return Err(InputError("no statements to run (-e or --file is empty)".into()).into());
     }
-    Ok(Some(statements))
+    Ok(Some(text))
+}
+
+/// How the session reads strings now (its `sql_mode` may say NO_BACKSLASH_ESCAPES).
+fn session_dialect(conn: &mut Conn) -> Result<Dialect> {
+    let mode: Option<String> = conn
+        .query_first("SELECT @@SESSION.sql_mode")
+        .context("reading the session's sql_mode")?;
+    Ok(Dialect::of_sql_mode(&mode.unwrap_or_default()))
+}
+
+/// Whether `statement` may change how the session reads strings (then the dialect is read again).
+fn may_change_dialect(statement: &Statement) -> bool {
+    statement.sql.to_ascii_uppercase().contains("SQL_MODE")
 }
 
 /// `--no-bastion`: none. Then `--bastion` (or CUSTCTL_BASTION), the config file's, and with
@@ -302,42 +316,67 @@ fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Res
     })
 }
 
-/// Runs the script's statements in order; the first SQL error ends the run (exit 1).
-fn run_script(
-    conn: &mut Conn,
-    connector: &Connector,
-    statements: &[Statement],
-    format: SqlFormat,
-    quiet: bool,
-) -> Result<ExitCode> {
+/// Runs the script's statements in order; the first SQL error ends the run (exit 1), and so
+/// does a statement a read-only session refuses (exit 2). Statements are cut one at a time,
+/// in the dialect the session is in when each is reached.
+fn run_script(conn: &mut Conn, connector: &Connector, text: &str, format: SqlFormat, quiet: bool) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
     let notes = !quiet && matches!(format, SqlFormat::Table | SqlFormat::Vertical);
-    for (number, statement) in statements.iter().enumerate() {
-        match execute(conn, connector, statement, format, &mut out, notes) {
-            Ok(()) => {}
-            Err(err) => {
-                if let Some(sql_error) = err.downcast_ref::<mysql::Error>() {
-                    out.flush()?;
-                    anyhow::bail!("statement {} failed: {}", number + 1, describe_sql_error(sql_error));
-                }
-                return Err(err);
+    let mut dialect = session_dialect(conn)?;
+    let mut rest = text;
+    let mut number = 0;
+    while let Some((statement, after)) = statements::first_statement(rest, dialect) {
+        number += 1;
+        rest = after;
+        if let Err(err) = execute(conn, connector, &statement, dialect, format, &mut out, notes) {
+            out.flush()?;
+            if let Some(sql_error) = err.downcast_ref::<mysql::Error>() {
+                anyhow::bail!("statement {number} failed: {}", describe_sql_error(sql_error));
             }
+            if let Some(InputError(reason)) = err.downcast_ref::<InputError>() {
+                return Err(InputError(format!("statement {number} {reason}")).into());
+            }
+            return Err(err);
+        }
+        if may_change_dialect(&statement) {
+            dialect = session_dialect(conn)?;
         }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs one statement and prints each of its result sets as its rows arrive.
+/// Runs one statement and prints each of its result sets as its rows arrive. Without
+/// `--write`, a statement that could write or lock is refused before it is sent; with it,
+/// turning `sql_safe_updates` off needs the typed confirmation.
 fn execute<W: Write>(
     conn: &mut Conn,
     connector: &Connector,
     statement: &Statement,
+    dialect: Dialect,
     format: SqlFormat,
     out: &mut W,
     notes: bool,
 ) -> Result<()> {
+    if !connector.write {
+        if let Some(reason) = statements::read_only_refusal(&statement.sql, dialect) {
+            return Err(InputError(format!(
+                "refused: the session is read-only and {reason} (pass --write to allow writes)"
+            ))
+            .into());
+        }
+    } else if statements::disables_safe_updates(&statement.sql, dialect)
+        && !confirmed(
+            connector,
+            "This statement turns sql_safe_updates off for the rest of the session.",
+        )?
+    {
+        return Err(InputError(
+            "refused: turning sql_safe_updates off needs the database's name typed at a terminal".into(),
+        )
+        .into());
+    }
     let format = if statement.vertical {
         SqlFormat::Vertical
     } else {
@@ -377,7 +416,8 @@ fn print_results<W: Write>(
             }
             continue;
         }
-        let mut writer = ResultWriter::start(format, out, &columns)?;
+        // Values are anyone's text: at a terminal, control characters are shown, not obeyed.
+        let mut writer = ResultWriter::start(format, out, &columns)?.showing_controls(std::io::stdout().is_terminal());
         for row in set {
             writer.row(&row?.unwrap())?;
         }
@@ -421,21 +461,13 @@ fn execute_confirmed_unsafe(
     statement: &Statement,
     refusal: mysql::MySqlError,
 ) -> Result<()> {
-    let name = connector
-        .target
-        .database
-        .clone()
-        .unwrap_or_else(|| connector.target.identifier.clone());
     if !std::io::stdin().is_terminal() {
         return Err(mysql::Error::MySqlError(refusal).into());
     }
-    eprint!(
-        "This statement has no key in its WHERE and may change every row.\nType the database's name ({name}) to run it anyway: "
-    );
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    if answer.trim() != name {
-        eprintln!("Not run.");
+    if !confirmed(
+        connector,
+        "This statement has no key in its WHERE and may change every row.",
+    )? {
         return Ok(());
     }
     conn.query_drop("SET SESSION sql_safe_updates = 0")?;
@@ -446,6 +478,27 @@ fn execute_confirmed_unsafe(
     Ok(())
 }
 
+/// Whether the user, at a terminal, typed the database's name to go on after `warning` (a
+/// "y" is too easy to type by reflex). Not at a terminal nobody can confirm: no.
+fn confirmed(connector: &Connector, warning: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    let name = connector
+        .target
+        .database
+        .clone()
+        .unwrap_or_else(|| connector.target.identifier.clone());
+    eprint!("{warning}\nType the database's name ({name}) to run it anyway: ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    let yes = answer.trim() == name;
+    if !yes {
+        eprintln!("Not run.");
+    }
+    Ok(yes)
+}
+
 /// What the REPL drives: the connection, reopened (with the tunnel) when it was lost.
 pub(crate) struct ReplSession {
     conn: Conn,
@@ -453,9 +506,15 @@ pub(crate) struct ReplSession {
     tunnel: Option<TunnelGuard>,
     bastion: Option<BastionSpec>,
     format: SqlFormat,
+    dialect: Dialect,
 }
 
 impl ReplSession {
+    /// How the session reads strings, for cutting the next lines into statements.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
     /// `rw` or `ro`, for the prompt.
     pub fn mode(&self) -> &'static str {
         if self.connector.write {
@@ -484,9 +543,25 @@ impl ReplSession {
         custctl_platform::signals::set_interrupt_handler(Box::new(move || killer.kill()));
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
-        let result = execute(&mut self.conn, &self.connector, statement, self.format, &mut out, true);
+        let result = execute(
+            &mut self.conn,
+            &self.connector,
+            statement,
+            self.dialect,
+            self.format,
+            &mut out,
+            true,
+        );
         custctl_platform::signals::clear_interrupt_handler();
+        if may_change_dialect(statement) {
+            self.dialect = session_dialect(&mut self.conn).unwrap_or(self.dialect);
+        }
         let Err(err) = result else { return Ok(()) };
+        if let Some(InputError(reason)) = err.downcast_ref::<InputError>() {
+            // As the server's errors show, so that the session goes on the same way.
+            eprintln!("ERROR: {reason}");
+            return Ok(());
+        }
         match err.downcast_ref::<mysql::Error>() {
             Some(sql_error @ mysql::Error::MySqlError(_)) => eprintln!("{}", describe_sql_error(sql_error)),
             Some(_) => eprintln!("custctl: the connection was lost ({err:#}); it is reopened on the next statement"),

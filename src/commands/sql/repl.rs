@@ -64,7 +64,7 @@ pub(super) fn run(session: &mut ReplSession, history: &Path) -> Result<ExitCode>
             buffer.push('\n');
         }
         buffer.push_str(&line);
-        let (complete, rest) = statements::split(&buffer);
+        let (complete, rest) = statements::split(&buffer, session.dialect());
         for statement in &complete {
             if !carries_secret(&statement.sql) {
                 let entry = format!("{}{}", statement.sql, if statement.vertical { "\\G" } else { ";" });

@@ -15,6 +15,33 @@ pub struct ResultWriter<'w, W: Write> {
     columns: Vec<(String, ColumnKind)>,
     rows: u64,
     table_rows: Vec<Vec<String>>,
+    /// Show control characters as escapes (for a terminal; see [`visible`]).
+    visible_controls: bool,
+}
+
+/// `text` with every character that could steer a terminal shown as an escape: C0 and C1
+/// controls and DEL (`\x1B`, `\n`, `\t`), and the bidirectional overrides that reorder what
+/// the eye sees (`\u{202E}`). Database values are anyone's text here: Customer names come
+/// from the queue, so from whoever can send to it.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    let steers = |c: char| {
+        c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(steers) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => shown.push_str("\\n"),
+            '\t' => shown.push_str("\\t"),
+            '\r' => shown.push_str("\\r"),
+            c if c.is_control() && (c as u32) < 0x100 => shown.push_str(&format!("\\x{:02X}", c as u32)),
+            c if steers(c) => shown.push_str(&format!("\\u{{{:X}}}", c as u32)),
+            c => shown.push(c),
+        }
+    }
+    Cow::Owned(shown)
 }
 
 /// How a column's values become JSON.
@@ -77,7 +104,25 @@ impl<'w, W: Write> ResultWriter<'w, W> {
             columns,
             rows: 0,
             table_rows: Vec::new(),
+            visible_controls: false,
         })
+    }
+
+    /// Shows control characters in table and vertical output as escapes (when printing to a
+    /// terminal, where they would be obeyed, not seen).
+    pub fn showing_controls(mut self, visible_controls: bool) -> Self {
+        self.visible_controls = visible_controls;
+        self
+    }
+
+    /// A value as the human formats show it.
+    fn shown(&self, value: &Value) -> String {
+        let text = value_text(value).unwrap_or(Cow::Borrowed("NULL"));
+        if self.visible_controls {
+            visible(&text).into_owned()
+        } else {
+            text.into_owned()
+        }
     }
 
     pub fn row(&mut self, values: &[Value]) -> io::Result<()> {
@@ -116,18 +161,14 @@ impl<'w, W: Write> ResultWriter<'w, W> {
                     self.rows
                 )?;
                 for ((name, _), value) in self.columns.iter().zip(values) {
-                    let text = value_text(value).unwrap_or(Cow::Borrowed("NULL"));
+                    let text = self.shown(value);
                     writeln!(self.out, "{name:>width$}: {text}")?;
                 }
                 Ok(())
             }
             SqlFormat::Table => {
-                self.table_rows.push(
-                    values
-                        .iter()
-                        .map(|v| value_text(v).map_or_else(|| "NULL".to_string(), Cow::into_owned))
-                        .collect(),
-                );
+                let row = values.iter().map(|v| self.shown(v)).collect();
+                self.table_rows.push(row);
                 Ok(())
             }
         }

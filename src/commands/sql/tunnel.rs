@@ -3,6 +3,7 @@
 //! [`TunnelGuard`] that ends it on every way out: return, error, panic (Drop), Ctrl-C, SIGTERM
 //! and SIGHUP (an exit hook on the signal thread of `custctl_platform::signals`), and custctl's own death (the parent-death signal).
 
+use crate::error::InputError;
 use custctl_platform::{end_process_group, find_program, free_loopback_port, signals, ParentDeathSignal};
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
@@ -125,6 +126,15 @@ fn classify(stderr: &str, bastion: &str, target: &str) -> Option<TunnelError> {
     None
 }
 
+/// Environment variables that hold secrets custctl may have been given; ssh needs none of them.
+const SECRET_VARIABLES: &[&str] = &[
+    "MYSQL_PWD",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+];
+
 /// The pids (= process groups) of the live tunnels, for the signal thread to end.
 static LIVE_TUNNELS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
@@ -157,14 +167,28 @@ impl TunnelGuard {
                 .arg(format!("127.0.0.1:{local_port}:{target_host}:{target_port}"))
                 .args(["-o", "ExitOnForwardFailure=yes", "-o", "BatchMode=yes"])
                 .args(["-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3"])
-                .args(["-o", "ConnectTimeout=15"]);
-            if let Some(identity) = &spec.identity {
-                command.arg("-i").arg(identity).args(["-o", "IdentitiesOnly=yes"]);
+                .args(["-o", "ConnectTimeout=15"])
+                // A ControlMaster from the user's ssh config would put the forward in a
+                // background master that outlives custctl (and TunnelGuard's reach).
+                .args(["-o", "ControlMaster=no", "-o", "ControlPath=none"]);
+            // ssh (and any ProxyCommand it runs) gets no secret of ours.
+            for secret in SECRET_VARIABLES {
+                command.env_remove(secret);
             }
-            if let Some(known_hosts) = &spec.known_hosts {
+            if let Some(identity) = &spec.identity {
+                let quoted = custctl_rules::ssh_config::quoted_token_path(identity)
+                    .map_err(|e| InputError(format!("--identity: {e}")))?;
                 command
                     .arg("-o")
-                    .arg(format!("UserKnownHostsFile={}", known_hosts.display()))
+                    .arg(format!("IdentityFile={quoted}"))
+                    .args(["-o", "IdentitiesOnly=yes"]);
+            }
+            if let Some(known_hosts) = &spec.known_hosts {
+                let quoted = custctl_rules::ssh_config::quoted_token_path(known_hosts)
+                    .map_err(|e| anyhow::anyhow!("the known_hosts file (see --state-dir): {e}"))?;
+                command
+                    .arg("-o")
+                    .arg(format!("UserKnownHostsFile={quoted}"))
                     .args(["-o", "StrictHostKeyChecking=yes"]);
             }
             if let Some(port) = spec.port {

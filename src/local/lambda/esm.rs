@@ -265,30 +265,43 @@ impl EventSourceMapping {
         }
     }
 
-    /// Builds the event Lambda sends for an SQS batch.
-    fn event_for(&self, batch: &[QueueMessage]) -> serde_json::Value {
-        let records: Vec<serde_json::Value> = batch
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "messageId": m.message_id,
-                    "receiptHandle": m.receipt_handle,
-                    "body": m.body,
-                    "attributes": m.attributes,
-                    "messageAttributes": m.message_attributes,
-                    "md5OfBody": m.md5_of_body,
-                    "eventSource": "aws:sqs",
-                    "eventSourceARN": self.queue_arn,
-                    "awsRegion": self.region,
-                })
-            })
-            .collect();
-        serde_json::json!({ "Records": records })
+    /// The event record Lambda makes of one SQS message, serialized.
+    fn record_for(&self, m: &QueueMessage) -> String {
+        serde_json::json!({
+            "messageId": m.message_id,
+            "receiptHandle": m.receipt_handle,
+            "body": m.body,
+            "attributes": m.attributes,
+            "messageAttributes": m.message_attributes,
+            "md5OfBody": m.md5_of_body,
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": self.region,
+        })
+        .to_string()
     }
 
+    /// A gathered batch is passed to the function in as many invocations as its events need to
+    /// stay within the synchronous payload limit (see [`split_by_payload`]).
     async fn process_batch(&self, batch: Vec<QueueMessage>, settings: &MappingSettings) {
-        let payload = self.event_for(&batch).to_string();
-        let record = self.function.invoke(payload.into()).await;
+        let records: Vec<String> = batch.iter().map(|m| self.record_for(m)).collect();
+        let sizes: Vec<usize> = records.iter().map(String::len).collect();
+        let mut batch = batch.into_iter();
+        let mut records = records.into_iter();
+        for part in split_by_payload(&sizes, MAX_EVENT_BYTES) {
+            let messages: Vec<QueueMessage> = batch.by_ref().take(part).collect();
+            let event = format!(
+                "{{\"Records\":[{}]}}",
+                records.by_ref().take(part).collect::<Vec<_>>().join(",")
+            );
+            self.invoke_with(messages, event, settings).await;
+        }
+    }
+
+    /// One invocation with `event` (the records of `batch`), then each message deleted or left
+    /// for a retry by the function's answer.
+    async fn invoke_with(&self, batch: Vec<QueueMessage>, event: String, settings: &MappingSettings) {
+        let record = self.function.invoke(event.into()).await;
         let request_id = record.request_id.clone();
         let verdict = batch_verdict(&record.result, &batch, settings.report_batch_item_failures);
         let function_error = match &record.result {
@@ -329,6 +342,35 @@ impl EventSourceMapping {
 
 /// What a mapping that has not invoked its function yet reports.
 const NO_RECORDS_PROCESSED: &str = "No records processed";
+
+/// Lambda's payload limit for a synchronous invocation, which an event source mapping's event
+/// must fit: "Lambda passes all of the records in the batch to the function in a single call,
+/// up to the payload limit for synchronous invocation (6 MB)" (CreateEventSourceMapping,
+/// BatchSize; Lambda quotas: 6 MB each for request and response). With SQS's 1 MiB messages,
+/// ten records can exceed it.
+pub const MAX_EVENT_BYTES: usize = 6 * 1024 * 1024;
+
+/// How many consecutive records go into each invocation so that no event
+/// (`{"Records":[r1,r2,..]}`) exceeds `limit` bytes; a record too large on its own still goes
+/// alone (SQS's 1 MiB limit keeps that from happening).
+pub fn split_by_payload(record_sizes: &[usize], limit: usize) -> Vec<usize> {
+    const ENVELOPE: usize = r#"{"Records":[]}"#.len();
+    let mut parts = Vec::new();
+    let (mut count, mut bytes) = (0usize, ENVELOPE);
+    for &size in record_sizes {
+        let added = size + usize::from(count > 0);
+        if count > 0 && bytes + added > limit {
+            parts.push(count);
+            (count, bytes) = (0, ENVELOPE);
+        }
+        bytes += size + usize::from(count > 0);
+        count += 1;
+    }
+    if count > 0 {
+        parts.push(count);
+    }
+    parts
+}
 
 async fn poll_loop(mapping: std::sync::Weak<EventSourceMapping>, index: usize) {
     loop {
@@ -409,6 +451,19 @@ mod tests {
         let batch = [message("a"), message("b")];
         let v = batch_verdict(&InvocationResult::Response(body.to_string().into()), &batch, true);
         batch.iter().map(|m| failure_reason(&v, &m.message_id)).collect()
+    }
+
+    #[test]
+    fn batches_whose_event_would_pass_6_mb_are_split_in_order() {
+        let mib = 1024 * 1024 + 400;
+        assert_eq!(split_by_payload(&[mib; 10], MAX_EVENT_BYTES), [5, 5]);
+        assert_eq!(split_by_payload(&[100; 10], MAX_EVENT_BYTES), [10]);
+        assert_eq!(split_by_payload(&[], MAX_EVENT_BYTES), Vec::<usize>::new());
+        // Exactly at the limit fits; one byte more does not.
+        let envelope = r#"{"Records":[]}"#.len();
+        assert_eq!(split_by_payload(&[10, 10], envelope + 21), [2]);
+        assert_eq!(split_by_payload(&[10, 10], envelope + 20), [1, 1]);
+        assert_eq!(split_by_payload(&[50, 1, 1], 40), [1, 2]);
     }
 
     #[test]

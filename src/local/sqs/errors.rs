@@ -33,7 +33,7 @@ pub enum SqsError {
          It can be at most 80 letters long."
     )]
     InvalidBatchEntryId,
-    #[error("Batch requests cannot be longer than 262144 bytes. You have sent {0} bytes.")]
+    #[error("Batch requests cannot be longer than {max} bytes. You have sent {0} bytes.", max = super::models::MAX_MESSAGE_BYTES)]
     BatchRequestTooLong(usize),
     #[error("{0}")]
     InvalidMessageContents(String),

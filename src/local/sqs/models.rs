@@ -19,8 +19,10 @@ use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 
 /// The one account of the local stack.
 pub const ACCOUNT_ID: &str = "000000000000";
-/// AWS's limit on one message, and on all the messages of one batch together.
-pub const MAX_MESSAGE_BYTES: usize = 262_144;
+/// AWS's limit on one message, and on all the messages of one batch together: 1 MiB since
+/// August 2025 (SendMessage API reference, MessageBody: "The maximum size is 1 MiB or 1,048,576
+/// bytes"; MaximumMessageSize takes 1,024 to 1,048,576), and the default of a new queue.
+pub const MAX_MESSAGE_BYTES: usize = 1_048_576;
 /// How many entries a batch request may carry.
 pub const MAX_BATCH_ENTRIES: usize = 10;
 /// The longest visibility timeout, in seconds (12 hours).

@@ -15,11 +15,11 @@ const GROUP: &str = "/aws/lambda/customer-ingest";
 /// A logs service behind a gateway on 127.0.0.1, and an SDK client pointed at it.
 async fn local_logs() -> (Client, Arc<LogsService>) {
     let service = Arc::new(LogsService::new("us-east-1".into()));
-    let router = Gateway::new()
-        .json_service(TARGET_PREFIX, PROTOCOL, service.clone())
-        .into_router();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
+    let router = Gateway::new()
+        .json_service(TARGET_PREFIX, PROTOCOL, service.clone())
+        .into_router(address.port());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     let config = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(format!("http://{address}"))

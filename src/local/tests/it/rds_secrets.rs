@@ -61,11 +61,11 @@ async fn start() -> Endpoint {
             members: vec!["customers-aurora-1".into(), "customers-aurora-2".into()],
         }],
     );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let router = Gateway::new()
         .query_service(rds::API_VERSION, Arc::new(rds))
         .json_service(secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
-        .into_router();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        .into_router(listener.local_addr().unwrap().port());
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
     Endpoint {

@@ -60,7 +60,8 @@ impl ServedStack {
         ));
         logs.ensure_group(&function.config().log_group());
         let lambda = LambdaService::new(vec![function], queue_source(sqs.clone()));
-        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, None);
+        let port = listener.local_addr().unwrap().port();
+        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, None, port);
         tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });

@@ -26,9 +26,10 @@ struct LocalSqs {
 }
 
 async fn serve(service: Arc<SqsService>, listener: tokio::net::TcpListener) {
+    let port = listener.local_addr().unwrap().port();
     let router = Gateway::new()
         .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, service)
-        .into_router();
+        .into_router(port);
     tokio::spawn(async move {
         axum::serve(listener, router).await.unwrap();
     });
@@ -107,8 +108,10 @@ impl LocalSqs {
         let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
         let request = format!(
             "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-             X-Amz-Target: AmazonSQS.{operation}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+             X-Amz-Target: AmazonSQS.{operation}\r\nAuthorization: {}\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.address,
+            custctl_test_support::SIGV4_AUTHORIZATION,
             body.len()
         );
         stream.write_all(request.as_bytes()).await.unwrap();
@@ -221,7 +224,7 @@ async fn queues_are_created_listed_configured_and_deleted() {
         "arn:aws:sqs:us-east-1:000000000000:orders"
     );
     assert_eq!(all[&QueueAttributeName::VisibilityTimeout], "45");
-    assert_eq!(all[&QueueAttributeName::MaximumMessageSize], "262144");
+    assert_eq!(all[&QueueAttributeName::MaximumMessageSize], "1048576");
     assert_eq!(all[&QueueAttributeName::ApproximateNumberOfMessages], "0");
     assert!(all.contains_key(&QueueAttributeName::CreatedTimestamp));
 
@@ -556,19 +559,20 @@ async fn batches_follow_aws_rules_and_fail_entries_alone() {
     assert!(err.as_service_error().unwrap().is_empty_batch_request(), "{err:?}");
     let err = batch(vec![entry("no spaces", "x")]).await.unwrap_err();
     assert!(err.as_service_error().unwrap().is_invalid_batch_entry_id(), "{err:?}");
-    let half = "x".repeat(140_000);
+    let half = "x".repeat(600_000);
     let err = batch(vec![entry("a", &half), entry("b", &half)]).await.unwrap_err();
     assert!(err.as_service_error().unwrap().is_batch_request_too_long(), "{err:?}");
     let err = sqs
         .client
         .send_message()
         .queue_url(&url)
-        .message_body("x".repeat(262_145))
+        .message_body("x".repeat(1_048_577))
         .send()
         .await
         .unwrap_err();
     assert_eq!(err.as_service_error().unwrap().code(), Some("InvalidParameterValue"));
-    sqs.send(&url, &"x".repeat(262_144)).await;
+    // 1 MiB is SQS's limit today (it was 256 KiB until August 2025).
+    sqs.send(&url, &"x".repeat(1_048_576)).await;
 }
 
 #[tokio::test]
