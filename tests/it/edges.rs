@@ -22,6 +22,26 @@ fn dry_run(file: &std::path::Path, extra: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `custctl send --dry-run --file FILE --format FORMAT`, running, its output piped.
+fn dry_run_spawn(file: &str, format: &str, stdin: Stdio) -> std::process::Child {
+    custctl()
+        .args([
+            "--region",
+            "us-east-1",
+            "send",
+            "--dry-run",
+            "--file",
+            file,
+            "--format",
+            format,
+        ])
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
 /// Waits for `child` at most `limit`; kills it and fails if it is still running then.
 fn wait_at_most(mut child: std::process::Child, limit: Duration) -> Output {
     let deadline = Instant::now() + limit;
@@ -118,44 +138,14 @@ fn a_byte_order_mark_is_accepted_at_the_start_of_every_format() {
 fn a_source_with_no_line_ends_is_refused_once_it_passes_the_largest_message() {
     // /dev/zero: NUL bytes without end, which NDJSON and CSV read as one endless line.
     for format in ["ndjson", "csv"] {
-        let child = custctl()
-            .args([
-                "--region",
-                "us-east-1",
-                "send",
-                "--dry-run",
-                "--file",
-                "/dev/zero",
-                "--format",
-                format,
-            ])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = dry_run_spawn("/dev/zero", format, Stdio::null());
         let out = wait_at_most(child, Duration::from_secs(60));
         assert_eq!(out.status.code(), Some(2), "{format}: {}", stderr(&out));
         assert!(stderr(&out).contains("1048576 bytes"), "{format}: {}", stderr(&out));
     }
     // A JSON array whose one string never ends, on stdin; the writer stops when custctl
     // hangs up, or after 64 MiB.
-    let mut child = custctl()
-        .args([
-            "--region",
-            "us-east-1",
-            "send",
-            "--dry-run",
-            "--file",
-            "-",
-            "--format",
-            "json",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = dry_run_spawn("-", "json", Stdio::piped());
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let chunk = vec![b'x'; 64 * 1024];

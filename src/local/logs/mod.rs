@@ -33,11 +33,20 @@ pub const PROTOCOL: JsonProtocol = JsonProtocol::V1_1;
 /// How many stored events a slow subscriber may fall behind before it is told it lagged.
 const SUBSCRIBER_BACKLOG: usize = 4096;
 
+/// The most the store holds (message bytes plus 26 per event, as AWS counts ingestion) before
+/// it deletes its oldest events: a function that logs without end must not grow the stack
+/// without end. About a million typical lines.
+pub const DEFAULT_STORE_LIMIT: u64 = 128 * 1024 * 1024;
+/// How often retention and the size limit are applied, at most.
+const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub struct LogsService {
     region: String,
     live_tail_session_limit: std::time::Duration,
     store: Mutex<LogStore>,
     stored_events: broadcast::Sender<StoredEvent>,
+    store_limit: u64,
+    last_maintenance: Mutex<Option<std::time::Instant>>,
 }
 
 impl LogsService {
@@ -48,6 +57,38 @@ impl LogsService {
             live_tail_session_limit: live_tail::AWS_SESSION_LIMIT,
             store: Mutex::new(LogStore::new()),
             stored_events,
+            store_limit: DEFAULT_STORE_LIMIT,
+            last_maintenance: Mutex::new(None),
+        }
+    }
+
+    /// Keeps at most `bytes` of events instead of [`DEFAULT_STORE_LIMIT`].
+    pub fn with_store_limit(mut self, bytes: u64) -> Self {
+        self.store_limit = bytes;
+        self
+    }
+
+    /// Applies retention and the size limit (at most once a second: each is a pass over the
+    /// store), saying on stderr what the limit made it delete.
+    fn maintain(&self, store: &mut LogStore, now: i64) {
+        {
+            let mut last = self.last_maintenance.lock().unwrap_or_else(PoisonError::into_inner);
+            if last.is_some_and(|at| at.elapsed() < MAINTENANCE_EVERY) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        store.expire(now);
+        if let Some(trimmed) = store.bound(self.store_limit) {
+            eprintln!(
+                "custctl local: the log store held {} MiB, more than its {} MiB; deleted its {} oldest events (up to {})",
+                trimmed.held / (1024 * 1024),
+                self.store_limit / (1024 * 1024),
+                trimmed.events,
+                chrono::DateTime::from_timestamp_millis(trimmed.newest_deleted)
+                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                    .unwrap_or_default()
+            );
         }
     }
 
@@ -85,8 +126,10 @@ impl LogsService {
     /// function output, not a client's batch.
     pub fn append(&self, group: &str, stream: &str, events: Vec<(i64, String)>) {
         let mut store = self.lock();
-        let stored = store.append(group, stream, events, now_ms());
+        let now = now_ms();
+        let stored = store.append(group, stream, events, now);
         self.publish(stored);
+        self.maintain(&mut store, now);
     }
 
     /// Every event stored from now on, from [`append`](Self::append) or PutLogEvents, in the

@@ -48,6 +48,22 @@ pub struct StoredEvent {
     pub message: String,
 }
 
+/// The values PutRetentionPolicy accepts for `retentionInDays` (CloudWatch Logs API Reference,
+/// PutRetentionPolicy).
+pub const RETENTION_DAYS: [u32; 22] = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/// What [`LogStore::bound`] deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trimmed {
+    pub events: usize,
+    /// What the store held before, in bytes.
+    pub held: u64,
+    /// The timestamp of the newest event deleted: none older is left.
+    pub newest_deleted: i64,
+}
+
 /// All log groups of the local account.
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -63,7 +79,7 @@ pub struct LogGroup {
     name: String,
     creation_time: i64,
     log_group_class: String,
-    /// PutRetentionPolicy's days (the template's RetentionInDays); shown, not enforced.
+    /// PutRetentionPolicy's days (or the template's RetentionInDays): older events are deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     retention_in_days: Option<u32>,
     streams: BTreeMap<String, LogStream>,
@@ -132,6 +148,13 @@ impl LogGroup {
 impl LogStream {
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Deletes the events before `timestamp` (they are sorted by time); how many.
+    fn drop_before(&mut self, timestamp: i64) -> usize {
+        let end = self.events.partition_point(|e| e.timestamp < timestamp);
+        self.events.drain(..end);
+        end
     }
 
     pub fn creation_time(&self) -> i64 {
@@ -343,6 +366,82 @@ impl LogStore {
         if let Some(group) = self.groups.get_mut(name) {
             group.retention_in_days = Some(days);
         }
+    }
+
+    /// PutRetentionPolicy: only the values AWS offers.
+    pub fn put_retention(&mut self, name: &str, days: i64, now: i64) -> Result<(), LogsError> {
+        let Some(days) = u32::try_from(days).ok().filter(|d| RETENTION_DAYS.contains(d)) else {
+            let allowed: Vec<String> = RETENTION_DAYS.iter().map(u32::to_string).collect();
+            return Err(LogsError::validation(
+                days,
+                "retentionInDays",
+                &format!("Member must satisfy enum value set: [{}]", allowed.join(", ")),
+            ));
+        };
+        let group = self.groups.get_mut(name).ok_or(LogsError::LogGroupNotFound)?;
+        group.retention_in_days = Some(days);
+        self.expire(now);
+        Ok(())
+    }
+
+    /// DeleteRetentionPolicy: the group keeps its events for ever again.
+    pub fn delete_retention(&mut self, name: &str) -> Result<(), LogsError> {
+        let group = self.groups.get_mut(name).ok_or(LogsError::LogGroupNotFound)?;
+        group.retention_in_days = None;
+        Ok(())
+    }
+
+    /// Deletes the events older than their group's retention; how many it deleted. (AWS deletes
+    /// expired events within 72 hours; the local stack does it at once.)
+    pub fn expire(&mut self, now: i64) -> usize {
+        let mut deleted = 0;
+        for group in self.groups.values_mut() {
+            let Some(days) = group.retention_in_days else { continue };
+            let oldest_kept = now.saturating_sub(i64::from(days) * 86_400_000);
+            for stream in group.streams.values_mut() {
+                deleted += stream.drop_before(oldest_kept);
+            }
+        }
+        deleted
+    }
+
+    /// Keeps what the store holds (message bytes plus 26 per event) at most `limit` bytes by
+    /// deleting the oldest events of the whole store, down to nine tenths of it; what it
+    /// deleted, if anything. The stack's memory (and its saved state) then stays bounded
+    /// however much the function logs.
+    pub fn bound(&mut self, limit: u64) -> Option<Trimmed> {
+        let held: u64 = self.groups.values().map(LogGroup::stored_bytes).sum();
+        if held <= limit {
+            return None;
+        }
+        let mut sizes: Vec<(i64, u64)> = self
+            .groups
+            .values()
+            .flat_map(|g| g.streams.values())
+            .flat_map(|s| &s.events)
+            .map(|e| (e.timestamp, (e.message.len() + EVENT_OVERHEAD_BYTES) as u64))
+            .collect();
+        sizes.sort_unstable_by_key(|(timestamp, _)| *timestamp);
+        let mut to_free = held - limit / 10 * 9;
+        let mut cutoff = i64::MIN;
+        for (timestamp, size) in sizes {
+            if to_free == 0 && timestamp > cutoff {
+                break;
+            }
+            cutoff = timestamp;
+            to_free = to_free.saturating_sub(size);
+        }
+        // Everything up to and including `cutoff`'s millisecond goes: no event is kept while an
+        // older one is deleted.
+        let mut events = 0;
+        for stream in self.groups.values_mut().flat_map(|g| g.streams.values_mut()) {
+            events += stream.drop_before(cutoff.saturating_add(1));
+        }
+        Some(Trimmed {
+            events,
+            held,
+            newest_deleted: cutoff,
+        })
     }
 
     pub fn delete_group(&mut self, name: &str) -> Result<(), LogsError> {
@@ -1485,5 +1584,56 @@ mod tests {
         for junk in ["", "f/", "f/12/s", "x/0000000000000000000000000000000000000000/s"] {
             assert!(StreamPosition::decode(junk).is_err(), "{junk}");
         }
+    }
+
+    #[test]
+    fn the_store_deletes_its_oldest_events_past_its_limit_and_nothing_newer() {
+        let mut store = LogStore::new();
+        // 1,000 events of 100 bytes (126 counted) in two streams, timestamps 0..1000.
+        for t in 0..1000 {
+            let stream = if t % 2 == 0 { "a" } else { "b" };
+            store.append("/g", stream, vec![(t, "x".repeat(100))], 5_000);
+        }
+        assert_eq!(store.bound(200_000), None, "126,000 bytes are under the limit");
+        let trimmed = store.bound(63_000).expect("over the limit");
+        let left: Vec<i64> = store.groups["/g"]
+            .streams
+            .values()
+            .flat_map(|s| s.events.iter().map(|e| e.timestamp))
+            .collect();
+        let held: u64 = store.groups["/g"].stored_bytes();
+        assert!(held <= 63_000 / 10 * 9, "{held} bytes left");
+        assert_eq!(trimmed.events + left.len(), 1000);
+        assert!(left.iter().all(|&t| t > trimmed.newest_deleted), "only the oldest go");
+        assert_eq!(trimmed.held, 126_000);
+    }
+
+    #[test]
+    fn retention_deletes_what_is_older_and_takes_only_awss_values() {
+        let day = 86_400_000;
+        let now = 10 * day;
+        let mut store = LogStore::new();
+        store.append(
+            "/g",
+            "s",
+            vec![(now - 3 * day, "old".into()), (now - day / 2, "new".into())],
+            now,
+        );
+        let err = store.put_retention("/g", 2, now).unwrap_err();
+        assert!(
+            err.to_string().contains("Member must satisfy enum value set: [1, 3, 5"),
+            "{err}"
+        );
+        assert_eq!(store.put_retention("/absent", 1, now), Err(LogsError::LogGroupNotFound));
+        store.put_retention("/g", 1, now).unwrap();
+        let messages: Vec<&str> = store.groups["/g"].streams["s"]
+            .events
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(messages, ["new"]);
+        assert_eq!(store.groups["/g"].retention_in_days(), Some(1));
+        store.delete_retention("/g").unwrap();
+        assert_eq!(store.groups["/g"].retention_in_days(), None);
     }
 }

@@ -34,6 +34,8 @@ impl LogsService {
             "PutLogEvents" => self.put_log_events(parse(input)?),
             "GetLogEvents" => self.get_log_events(parse(input)?),
             "FilterLogEvents" => self.filter_log_events(parse(input)?),
+            "PutRetentionPolicy" => self.put_retention_policy(parse(input)?),
+            "DeleteRetentionPolicy" => self.delete_retention_policy(parse(input)?),
             _ => Err(AwsError::unknown_operation("CloudWatch Logs", operation)),
         }
     }
@@ -42,6 +44,19 @@ impl LogsService {
         let name = required(input.log_group_name, "logGroupName")?;
         self.lock()
             .create_group(&name, input.log_group_class.as_deref(), now_ms())?;
+        Ok(json!({}))
+    }
+
+    fn put_retention_policy(&self, input: RetentionInput) -> Result<Value, AwsError> {
+        let name = required(input.log_group_name, "logGroupName")?;
+        let days = required(input.retention_in_days, "retentionInDays")?;
+        self.lock().put_retention(&name, days, now_ms())?;
+        Ok(json!({}))
+    }
+
+    fn delete_retention_policy(&self, input: GroupInput) -> Result<Value, AwsError> {
+        let name = required(input.log_group_name, "logGroupName")?;
+        self.lock().delete_retention(&name)?;
         Ok(json!({}))
     }
 
@@ -132,8 +147,10 @@ impl LogsService {
         }
         let outcome = {
             let mut store = self.lock();
-            let mut outcome = store.put_events(&group, &stream, events, now_ms())?;
+            let now = now_ms();
+            let mut outcome = store.put_events(&group, &stream, events, now)?;
             self.publish(std::mem::take(&mut outcome.stored));
+            self.maintain(&mut store, now);
             outcome
         };
         let mut body = json!({ "nextSequenceToken": outcome.next_sequence_token });
@@ -361,6 +378,13 @@ struct CreateLogGroupInput {
 #[serde(rename_all = "camelCase")]
 struct GroupInput {
     log_group_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RetentionInput {
+    log_group_name: Option<String>,
+    retention_in_days: Option<i64>,
 }
 
 #[derive(Deserialize)]

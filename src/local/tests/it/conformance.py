@@ -542,6 +542,11 @@ def logs_cases():
           "InvalidParameterException")
     ok("logs", "DeleteLogStream", {"logGroupName": group, "logStreamName": "s1"})
     fails("logs", "DeleteLogStream", {"logGroupName": group, "logStreamName": "s1"}, "ResourceNotFoundException")
+    ok("logs", "PutRetentionPolicy", {"logGroupName": group, "retentionInDays": 7})
+    fails("logs", "PutRetentionPolicy", {"logGroupName": group, "retentionInDays": 2}, "InvalidParameterException")
+    fails("logs", "PutRetentionPolicy", {"logGroupName": "/absent", "retentionInDays": 7}, "ResourceNotFoundException")
+    ok("logs", "DeleteRetentionPolicy", {"logGroupName": group})
+    fails("logs", "DeleteRetentionPolicy", {"logGroupName": "/absent"}, "ResourceNotFoundException")
     ok("logs", "DeleteLogGroup", {"logGroupName": group})
     fails("logs", "DeleteLogGroup", {"logGroupName": group}, "ResourceNotFoundException")
 
@@ -651,7 +656,8 @@ CASES = {
                         "PurgeQueue", "SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage",
                         "DeleteMessageBatch", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch"}),
     "logs": (logs_cases, {"CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups", "CreateLogStream", "DeleteLogStream",
-                          "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "StartLiveTail"}),
+                          "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "StartLiveTail",
+                          "PutRetentionPolicy", "DeleteRetentionPolicy"}),
     "secretsmanager": (secrets_cases, {"GetSecretValue", "DescribeSecret", "ListSecrets", "CreateSecret", "PutSecretValue"}),
     "rds": (rds_cases, {"DescribeDBInstances", "DescribeDBClusters"}),
     "lambda": (lambda_cases, {"Invoke", "GetFunction", "GetFunctionConfiguration", "UpdateFunctionConfiguration", "ListFunctions",

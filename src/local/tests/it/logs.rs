@@ -570,3 +570,53 @@ async fn function_output_and_subscribers_share_the_store() {
         .restore(serde_json::json!({"version": 1, "groups": []}))
         .is_err());
 }
+
+#[tokio::test]
+async fn put_retention_policy_deletes_older_events_and_refuses_other_values() {
+    let (client, _service) = local_logs().await;
+    create(&client, GROUP, &["s"]).await;
+    let day = 86_400_000;
+    // Two calls: one PutLogEvents batch may not span more than 24 hours.
+    put(&client, "s", events(&[(now_ms() - 3 * day, "three days old")])).await;
+    put(&client, "s", events(&[(now_ms() - 60_000, "a minute old")])).await;
+    let err = client
+        .put_retention_policy()
+        .log_group_name(GROUP)
+        .retention_in_days(2)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.as_service_error().and_then(|e| e.meta().code()),
+        Some("InvalidParameterException")
+    );
+    client
+        .put_retention_policy()
+        .log_group_name(GROUP)
+        .retention_in_days(1)
+        .send()
+        .await
+        .unwrap();
+    let (found, _) = filter_all(&client, "", 100).await;
+    assert_eq!(messages(&found), ["a minute old"]);
+    let groups = client
+        .describe_log_groups()
+        .log_group_name_prefix(GROUP)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.log_groups()[0].retention_in_days(), Some(1));
+    client
+        .delete_retention_policy()
+        .log_group_name(GROUP)
+        .send()
+        .await
+        .unwrap();
+    let groups = client
+        .describe_log_groups()
+        .log_group_name_prefix(GROUP)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(groups.log_groups()[0].retention_in_days(), None);
+}
