@@ -408,7 +408,10 @@ fn runs_program(pid: u32, program: &str) -> bool {
 #[derive(Debug, Serialize)]
 struct StackStatus {
     running: bool,
-    state_dir: PathBuf,
+    /// Said here only when no stack runs: a running stack's record has its own `state_dir`,
+    /// and one JSON object must not name a key twice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state_dir: Option<PathBuf>,
     #[serde(flatten)]
     info: Option<StackInfo>,
 }
@@ -420,7 +423,14 @@ impl Render for StackStatus {
                 "state".to_string(),
                 if self.running { "running" } else { "stopped" }.to_string(),
             ],
-            vec!["state dir".to_string(), self.state_dir.display().to_string()],
+            vec![
+                "state dir".to_string(),
+                self.state_dir
+                    .as_deref()
+                    .or(self.info.as_ref().map(|i| i.state_dir.as_path()))
+                    .map(|dir| dir.display().to_string())
+                    .unwrap_or_default(),
+            ],
         ];
         if let Some(i) = &self.info {
             rows.extend(
@@ -455,7 +465,7 @@ fn status(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
     let info = StackInfo::read_running(state_dir);
     let status = StackStatus {
         running: info.is_some(),
-        state_dir: state_dir.to_path_buf(),
+        state_dir: info.is_none().then(|| state_dir.to_path_buf()),
         info,
     };
     output::print(global.output, &status)?;

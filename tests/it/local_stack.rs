@@ -23,6 +23,9 @@ fn stack_json(stack: &LocalStack) -> serde_json::Value {
         .args(["local", "status", "--output", "json"])
         .output()
         .unwrap();
+    // serde_json takes the last of two equal keys without a word; a user's parser may not.
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("\"state_dir\"").count(), 1, "state_dir once: {text}");
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
