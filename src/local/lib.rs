@@ -19,6 +19,12 @@ pub mod wire;
 /// The account id every local ARN and queue URL carries.
 pub const ACCOUNT_ID: &str = "000000000000";
 
+/// An instant as AWS's JSON and XML answers write one: RFC 3339 in UTC with milliseconds
+/// (`2026-11-23T01:02:03.456Z`).
+pub fn iso8601(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Lambda's `LastModified` format: `2026-11-23T01:02:03.456+0000`.
 pub fn aws_lambda_timestamp() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()

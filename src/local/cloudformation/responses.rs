@@ -3,7 +3,6 @@
 
 use super::models::{Stack, StackCatalog};
 use crate::wire::{xml_escape, AwsError};
-use chrono::SecondsFormat;
 use std::fmt::Write;
 
 /// Answers one request with the inner XML of `<{Action}Result>`.
@@ -55,11 +54,7 @@ fn render_stack(xml: &mut String, stack: &Stack) {
         ("ParameterKey", "ParameterValue"),
         &stack.record.parameters,
     );
-    text(
-        xml,
-        "CreationTime",
-        &stack.created.to_rfc3339_opts(SecondsFormat::Millis, true),
-    );
+    text(xml, "CreationTime", &crate::iso8601(&stack.created));
     text(xml, "StackStatus", "CREATE_COMPLETE");
     text(xml, "DisableRollback", "false");
     xml.push_str("<NotificationARNs/><Capabilities><member>CAPABILITY_IAM</member><member>CAPABILITY_AUTO_EXPAND</member></Capabilities>");

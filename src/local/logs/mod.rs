@@ -86,7 +86,7 @@ impl LogsService {
                 self.store_limit / (1024 * 1024),
                 trimmed.events,
                 chrono::DateTime::from_timestamp_millis(trimmed.newest_deleted)
-                    .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                    .map(|t| crate::iso8601(&t))
                     .unwrap_or_default()
             );
         }

@@ -5,7 +5,7 @@
 use super::errors::RdsError;
 use super::models::{DbCluster, DbInstance, DescribeRequest, Filter, Page, RdsCatalog, ACCOUNT_ID};
 use crate::wire::{xml_escape, AwsError};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::fmt::{Display, Write};
 
@@ -125,7 +125,7 @@ const BACKUP_WINDOW: &str = "03:00-03:30";
 const MAINTENANCE_WINDOW: &str = "sun:05:00-sun:05:30";
 
 fn timestamp(at: &DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    crate::iso8601(at)
 }
 
 fn kms_key_arn(region: &str, key_id: &str) -> String {
