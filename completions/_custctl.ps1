@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -358,6 +358,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;man' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write every page (custctl.1, custctl-send.1, custctl-local-up.1, ...) into DIR, created if missing, e.g. ~/.local/share/man/man1')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
             [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
@@ -385,7 +386,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
-            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print custctl''s man page (roff)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

@@ -42,7 +42,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand completions 'Print shell completions for custctl'
-            cand man 'Print custctl''s man page (roff)'
+            cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;send'= {
@@ -338,6 +338,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand --version 'Print version'
         }
         &'custctl;man'= {
+            cand --dir 'Write every page (custctl.1, custctl-send.1, custctl-local-up.1, ...) into DIR, created if missing, e.g. ~/.local/share/man/man1'
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
             cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
@@ -364,7 +365,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand completions 'Print shell completions for custctl'
-            cand man 'Print custctl''s man page (roff)'
+            cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;help;send'= {

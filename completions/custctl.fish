@@ -46,7 +46,7 @@ complete -c custctl -n "__fish_custctl_needs_command" -f -a "db" -d 'Describe th
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l id -d 'CustID of one customer (with --name)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l name -d 'Name of that customer (with --id)' -r
@@ -289,6 +289,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand completions" -l local -d
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l dir -d 'Write every page (custctl.1, custctl-send.1, custctl-local-up.1, ...) into DIR, created if missing, e.g. ~/.local/share/man/man1' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -311,7 +312,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_see
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "man" -d 'Print custctl\'s man page (roff)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'

@@ -92,8 +92,20 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print custctl's man page (roff).
-    Man,
+    /// Print a man page (roff): custctl's own, or a verb's; --dir writes every page.
+    Man(ManArgs),
+}
+
+/// `custctl man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The verb whose page to print, with its subcommand if it has one (`send`, `local up`) [default: custctl's own page].
+    #[arg(value_name = "VERB", conflicts_with = "dir")]
+    pub verb: Vec<String>,
+
+    /// Write every page (custctl.1, custctl-send.1, custctl-local-up.1, ...) into DIR, created if missing, e.g. ~/.local/share/man/man1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the messages come from: exactly one of --id/--name, --body, --file, --generate.

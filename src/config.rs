@@ -92,9 +92,14 @@ impl Settings {
         let file = ConfigFile::locate().map(|path| ConfigFile::load(&path)).transpose()?;
         let environment = match (env, file) {
             (Some(name), Some((path, file))) => file.env.get(name).cloned().ok_or_else(|| {
-                let known: Vec<&String> = file.env.keys().collect();
+                let known: Vec<&str> = file.env.keys().map(String::as_str).collect();
+                let known = if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                };
                 InputError(format!(
-                    "--env {name}: no [env.{name}] in {} (it has: {known:?})",
+                    "--env {name}: no [env.{name}] in {} (it has: {known})",
                     path.display()
                 ))
             })?,

@@ -8,7 +8,7 @@
 use crate::schema::Customer;
 use crate::store::{CustomerStore, StoreError};
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use lambda_runtime::LambdaEvent;
+use lambda_runtime::{Diagnostic, LambdaEvent};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -105,23 +105,47 @@ fn log_store_error(err: &StoreError, rows: usize) {
 /// and the `mysql` crate is blocking, so the work happens on a blocking thread under a mutex.
 pub type SharedStore<S> = Arc<Mutex<S>>;
 
-/// The Lambda entry point: runs [`ingest_batch`] and logs one JSON line per invocation.
+/// The errorType of an event that is not an SQS event. AWS's own runtimes name it so
+/// (awslambdaric's `FaultException.UNMARSHAL_ERROR`, aws-lambda-go's `Runtime.UnmarshalError`,
+/// with "Unable to unmarshal input: ..."); lambda_runtime would name the Rust type instead,
+/// `&lambda_runtime::deserializer::DeserializeError`.
+pub const UNMARSHAL_ERROR: &str = "Runtime.UnmarshalError";
+
+/// The errorType when the batch's work ended in a panic. Like Python's `KeyError` or
+/// PowerShell's `RuntimeException` (<https://docs.aws.amazon.com/lambda/latest/dg/powershell-exceptions.html>),
+/// a short name, not a Rust type's path.
+pub const PANIC_ERROR: &str = "Panic";
+
+/// The Lambda entry point: reads the event as an SQS event, runs [`ingest_batch`] and logs one
+/// JSON line per invocation. The event is read here rather than by lambda_runtime so that an
+/// event of another shape fails with a readable errorType and the path of what was wrong.
 pub async fn function_handler<S>(
-    event: LambdaEvent<SqsEvent>,
+    event: LambdaEvent<serde_json::Value>,
     store: SharedStore<S>,
-) -> Result<SqsBatchResponse, lambda_runtime::Error>
+) -> Result<SqsBatchResponse, Diagnostic>
 where
     S: CustomerStore + Send + 'static,
 {
     let started = Instant::now();
-    let batch = event.payload;
+    let batch: SqsEvent = serde_path_to_error::deserialize(event.payload).map_err(|e| {
+        let diagnostic = Diagnostic {
+            error_type: UNMARSHAL_ERROR.into(),
+            error_message: format!("Unable to unmarshal input: {e}"),
+        };
+        tracing::error!(error_type = UNMARSHAL_ERROR, error = %diagnostic.error_message, "not an SQS event");
+        diagnostic
+    })?;
     let report = tokio::task::spawn_blocking(move || {
         // A panic while holding the lock poisons it; the store itself is still sound
         // (a failed write leaves no open transaction), so keep using it.
         let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         ingest_batch(&batch, &mut *store)
     })
-    .await?;
+    .await
+    .map_err(|e| Diagnostic {
+        error_type: PANIC_ERROR.into(),
+        error_message: format!("the batch's work ended: {e}"),
+    })?;
     tracing::info!(
         records = report.records,
         written = report.written,

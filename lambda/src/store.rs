@@ -25,12 +25,28 @@ const ER_LOCK_DEADLOCK: u16 = 1213;
 /// Why a batch could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot connect to the database: {0}")]
+    #[error("cannot connect to the database: {}", describe_error(.0))]
     Connect(mysql::Error),
-    #[error("the database failed: {0}")]
+    #[error("the database failed: {}", describe_error(.0))]
     Query(mysql::Error),
-    #[error("still deadlocked after {attempts} attempts: {last}")]
+    #[error("still deadlocked after {attempts} attempts: {}", describe_error(.last))]
     LockContention { attempts: u32, last: mysql::Error },
+}
+
+/// A `mysql` error as a person reads it: a server's error as the mysql client shows it
+/// (`ERROR 1045 (28000): Access denied for user ...`), any other the I/O, driver or TLS error
+/// itself. The crate's own `Display` wraps each in its Rust variant's name
+/// (`MySqlError { ERROR 1045 ... }`), which is no message for a person.
+pub fn describe_error(err: &mysql::Error) -> String {
+    match err {
+        mysql::Error::MySqlError(e) => e.to_string(),
+        mysql::Error::IoError(e) => e.to_string(),
+        mysql::Error::CodecError(e) => e.to_string(),
+        mysql::Error::DriverError(e) => e.to_string(),
+        mysql::Error::UrlError(e) => e.to_string(),
+        mysql::Error::TlsError(e) => format!("TLS: {e}"),
+        mysql::Error::FromValueError(_) | mysql::Error::FromRowError(_) => err.to_string(),
+    }
 }
 
 /// The side effect the handler needs: make these rows exist with these names.
@@ -155,6 +171,24 @@ mod tests {
             "INSERT INTO Customer (CustID, Name) VALUES (?, ?), (?, ?) ON DUPLICATE KEY UPDATE Name = VALUES(Name)"
         );
         assert_eq!(upsert_sql(1000).matches('?').count(), 2000);
+    }
+
+    #[test]
+    fn errors_read_as_the_mysql_client_shows_them() {
+        let denied = mysql::Error::MySqlError(mysql::MySqlError {
+            state: "28000".into(),
+            message: "Access denied for user 'app'@'localhost' (using password: YES)".into(),
+            code: 1045,
+        });
+        assert_eq!(
+            StoreError::Connect(denied).to_string(),
+            "cannot connect to the database: ERROR 1045 (28000): Access denied for user 'app'@'localhost' (using password: YES)"
+        );
+        let lost = mysql::Error::server_disconnected();
+        assert_eq!(
+            StoreError::Query(lost).to_string(),
+            "the database failed: server disconnected"
+        );
     }
 
     #[test]

@@ -24,6 +24,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sql(args) => sql::run(&cli.global, &args),
         Command::Init(args) => init::run(&cli.global, &args),
         Command::Completions { shell } => completions::completions(shell),
-        Command::Man => completions::man(),
+        Command::Man(args) => completions::man(&cli.global, &args),
     }
 }

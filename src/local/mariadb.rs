@@ -26,8 +26,19 @@ pub enum MariaDbError {
     InstallDb { datadir: PathBuf, output: String },
     #[error("mariadbd did not become ready on 127.0.0.1:{port}; last lines of {log}:\n{tail}")]
     NotReady { port: u16, log: PathBuf, tail: String },
-    #[error("MariaDB refused an admin statement: {0}")]
+    #[error("MariaDB refused an admin statement: {}", server_reason(.0))]
     Admin(#[from] mysql::Error),
+}
+
+/// The server's or the socket's own words (`ERROR 1396 (HY000): ...`), without the `mysql`
+/// crate's Rust wrapper around them (`MySqlError { ... }`). The admin connection is a unix
+/// socket: no TLS, no URL, so those two are the errors it meets.
+fn server_reason(err: &mysql::Error) -> String {
+    match err {
+        mysql::Error::MySqlError(e) => e.to_string(),
+        mysql::Error::IoError(e) => e.to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// A running `mariadbd`. Dropping it stops the server (SIGTERM, then SIGKILL after 10 s).

@@ -2,114 +2,9 @@
 //! multi-line statements, `\G`, SQL errors that keep the session, Ctrl-C that cancels a
 //! running statement (KILL QUERY) and keeps the session, and a history without secrets.
 
+use crate::pty::{screen_lines, PtySession};
 use custctl_test_support::LocalStack;
-use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-/// A child on the slave side of a pty; what it prints is collected from the master side.
-struct PtySession {
-    child: Child,
-    master: File,
-    seen: Arc<Mutex<String>>,
-    cursor: usize,
-}
-
-impl PtySession {
-    fn spawn(mut command: std::process::Command) -> PtySession {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: 40,
-            ws_col: 160,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: openpty fills in two new descriptors, which we own from here on.
-        let opened = unsafe { libc::openpty(&mut master, &mut slave, std::ptr::null_mut(), std::ptr::null(), &size) };
-        assert_eq!(opened, 0, "openpty failed");
-        // SAFETY: sets a flag on the descriptor just opened. Without it the child would hold the
-        // master too, and would never see the hangup when the test ends.
-        unsafe { libc::fcntl(master, libc::F_SETFD, libc::FD_CLOEXEC) };
-        // SAFETY: both descriptors were just opened for us.
-        let (master, slave) = unsafe { (File::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-        command
-            .stdin(Stdio::from(slave.try_clone().unwrap()))
-            .stdout(Stdio::from(slave.try_clone().unwrap()))
-            .stderr(Stdio::from(slave));
-        // SAFETY: setsid and TIOCSCTTY make the pty the child's controlling terminal, so that
-        // ^C becomes SIGINT for it as at a real terminal.
-        unsafe {
-            command.pre_exec(|| {
-                libc::setsid();
-                libc::ioctl(0, libc::TIOCSCTTY, 0);
-                Ok(())
-            });
-        }
-        let child = command.spawn().unwrap();
-        let seen = Arc::new(Mutex::new(String::new()));
-        let mut reader = master.try_clone().unwrap();
-        let sink = seen.clone();
-        std::thread::spawn(move || {
-            let mut buffer = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().push_str(&String::from_utf8_lossy(&buffer[..n]));
-            }
-        });
-        PtySession {
-            child,
-            master,
-            seen,
-            cursor: 0,
-        }
-    }
-
-    /// Types `text` and waits for each of `answers`, in order.
-    fn ask(&mut self, text: &str, answers: &[&str]) {
-        self.send(text);
-        for answer in answers {
-            self.expect(answer, Duration::from_secs(30));
-        }
-    }
-
-    fn send(&mut self, text: &str) {
-        self.master.write_all(text.as_bytes()).unwrap();
-    }
-
-    /// Waits until `needle` appears after what earlier expectations consumed.
-    fn expect(&mut self, needle: &str, limit: Duration) {
-        let started = Instant::now();
-        loop {
-            {
-                let seen = self.seen.lock().unwrap();
-                if let Some(at) = seen[self.cursor..].find(needle) {
-                    self.cursor += at + needle.len();
-                    return;
-                }
-                assert!(
-                    started.elapsed() < limit,
-                    "no {needle:?} after {limit:?}; the terminal shows:\n{}",
-                    &seen[self.cursor..]
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for PtySession {
-    /// A failed test must not leave the REPL (and its tunnel) running.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 const PROMPT: &str = "customers (ro)> ";
 
@@ -133,12 +28,23 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
     repl.ask("INSERT INTO nowhere VALUES (1);\r", &["ERROR", PROMPT]);
 
     repl.send("SELECT SLEEP(10) AS slept;\r");
+    // The end of the typed line: what follows is custctl's.
+    repl.expect("slept;", long);
+    repl.expect("\n", long);
     wait_until_running(&stack, "SELECT SLEEP(10)");
     let started = Instant::now();
-    repl.ask("\x03", &["statement cancelled", PROMPT]);
+    repl.send("\x03");
+    let shown = repl.until(PROMPT, long);
     assert!(
         started.elapsed() < Duration::from_secs(6),
         "Ctrl-C did not cancel SLEEP(10)"
+    );
+    // One clean line, over the ^C the terminal echoed: no result, no ERROR 1317 beside it.
+    let lines: Vec<String> = screen_lines(&shown).into_iter().filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{shown:?}");
+    assert!(
+        lines[0].starts_with("Statement cancelled (") && lines[0].ends_with(" sec)"),
+        "{shown:?}"
     );
 
     // The session goes on after the cancel.
@@ -179,6 +85,47 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
     assert!(history.contains("41 + 1 AS answer;"), "{history}");
     assert!(history.contains("SLEEP(10)"), "{history}");
     assert!(!history.contains("hunter2"), "{history}");
+}
+
+#[test]
+fn a_confirmed_update_shows_its_time_like_other_results() {
+    use mysql::prelude::Queryable;
+    let stack = LocalStack::up(&[]);
+    let mut db = stack.db();
+    db.query_drop("CREATE TABLE notes (id INT PRIMARY KEY, body VARCHAR(20))")
+        .unwrap();
+    db.query_drop("INSERT INTO notes VALUES (1, 'a'), (2, 'b')").unwrap();
+    let mut command = stack.custctl();
+    command
+        .env("XDG_STATE_HOME", stack.state_dir().join("xdg"))
+        .env("TERM", "xterm")
+        .args(["--local", "sql", "--write"]);
+    let mut repl = PtySession::spawn(command);
+    let long = Duration::from_secs(30);
+    let prompt = "customers (rw)> ";
+    repl.expect(prompt, long);
+
+    // A keyed update, as every result shows its time.
+    repl.ask(
+        "UPDATE notes SET body = 'c' WHERE id = 2;\r",
+        &["Query OK, 1 row affected (", prompt],
+    );
+    // No key in the WHERE: safe-updates mode refuses it until the database's name is typed.
+    repl.ask(
+        "UPDATE notes SET body = 'z' WHERE body = 'a';\r",
+        &["Type the database's name (customers) to run it anyway: "],
+    );
+    repl.send("customers\r");
+    let shown = repl.until(prompt, long);
+    let lines: Vec<String> = screen_lines(&shown).into_iter().filter(|l| !l.is_empty()).collect();
+    let last = lines.last().cloned().unwrap_or_default();
+    let time = last
+        .strip_prefix("Query OK, 1 row affected (")
+        .and_then(|rest| rest.strip_suffix(" sec)"))
+        .unwrap_or_else(|| panic!("no time: {shown:?}"));
+    assert!(time.parse::<f64>().is_ok(), "{time}");
+    let bodies: Vec<String> = db.query("SELECT body FROM notes ORDER BY id").unwrap();
+    assert_eq!(bodies, ["z", "c"]);
 }
 
 /// Waits until the database runs a statement that starts with `text` (sent by the REPL).

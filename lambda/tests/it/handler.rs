@@ -230,7 +230,7 @@ async fn function_handler_answers_a_lambda_event() {
     let store = Arc::new(Mutex::new(MySqlStore::new(db.opts())));
     let event = sqs_event(&[("ok", r#"{"CustID": 1, "Name": "Ana"}"#), ("bad", r#"{"CustID": 1}"#)]);
     let response = function_handler(
-        lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default()),
+        lambda_runtime::LambdaEvent::new(serde_json::to_value(event).unwrap(), lambda_runtime::Context::default()),
         store,
     )
     .await
@@ -241,6 +241,25 @@ async fn function_handler_answers_a_lambda_event() {
         serde_json::json!({"batchItemFailures": [{"itemIdentifier": "bad"}]})
     );
     assert_eq!(db.rows(), vec![(1, "Ana".into())]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_event_that_is_not_an_sqs_event_fails_with_runtime_unmarshal_error() {
+    let store = Arc::new(Mutex::new(FailingStore));
+    let event = serde_json::json!({"Records": [{"messageId": 5, "body": "{}"}]});
+    let err = function_handler(
+        lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default()),
+        store,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(err.error_type, "Runtime.UnmarshalError");
+    assert!(
+        err.error_message
+            .starts_with("Unable to unmarshal input: Records[0].messageId: invalid type: integer `5`"),
+        "{}",
+        err.error_message
+    );
 }
 
 /// A store whose every write fails: the handler must then report every record.

@@ -22,12 +22,28 @@ use statements::{Dialect, Statement};
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tunnel::{BastionSpec, TunnelGuard};
 
 /// MariaDB/MySQL's "You are using safe update mode and you tried to update a table without a
 /// WHERE that uses a KEY column".
 const ER_UPDATE_WITHOUT_KEY_IN_SAFE_MODE: u16 = 1175;
+
+/// "Query execution was interrupted": what a statement ends with after `KILL QUERY`.
+const ER_QUERY_INTERRUPTED: u16 = 1317;
+
+/// An error of the `mysql` crate, as a person reads it (`ERROR 1054 (42S22): Unknown column
+/// ...`), not as the crate displays it (`MySqlError { ... }`).
+#[derive(Debug, thiserror::Error)]
+#[error("{}", customer_ingest::store::describe_error(.0))]
+pub struct SqlError(pub mysql::Error);
+
+/// The REPL stopped printing a statement's result because Ctrl-C cancelled it.
+#[derive(Debug, thiserror::Error)]
+#[error("the statement was cancelled")]
+struct Cancelled;
 
 /// Database credentials. The password is never shown, not even by `Debug`.
 #[derive(Clone)]
@@ -174,6 +190,7 @@ fn read_script(args: &SqlArgs) -> Result<Option<String>> {
 fn session_dialect(conn: &mut Conn) -> Result<Dialect> {
     let mode: Option<String> = conn
         .query_first("SELECT @@SESSION.sql_mode")
+        .map_err(SqlError)
         .context("reading the session's sql_mode")?;
     Ok(Dialect::of_sql_mode(&mode.unwrap_or_default()))
 }
@@ -309,9 +326,10 @@ fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Res
             return anyhow::Error::from(reason);
         }
         anyhow::anyhow!(
-            "connecting to {} as {}: {err}",
+            "connecting to {} as {}: {}",
             connector.target.identifier,
-            connector.target.credentials.user
+            connector.target.credentials.user,
+            SqlError(err)
         )
     })
 }
@@ -326,13 +344,15 @@ fn run_script(conn: &mut Conn, connector: &Connector, text: &str, format: SqlFor
     let mut dialect = session_dialect(conn)?;
     let mut rest = text;
     let mut number = 0;
+    // Nothing cancels a script's statement: Ctrl-C ends the run.
+    let never = AtomicBool::new(false);
     while let Some((statement, after)) = statements::first_statement(rest, dialect) {
         number += 1;
         rest = after;
-        if let Err(err) = execute(conn, connector, &statement, dialect, format, &mut out, notes) {
+        if let Err(err) = execute(conn, connector, &statement, dialect, format, &mut out, notes, &never) {
             out.flush()?;
-            if let Some(sql_error) = err.downcast_ref::<mysql::Error>() {
-                anyhow::bail!("statement {number} failed: {}", describe_sql_error(sql_error));
+            if let Some(sql_error) = err.downcast_ref::<SqlError>() {
+                anyhow::bail!("statement {number} failed: {sql_error}");
             }
             if let Some(InputError(reason)) = err.downcast_ref::<InputError>() {
                 return Err(InputError(format!("statement {number} {reason}")).into());
@@ -347,9 +367,10 @@ fn run_script(conn: &mut Conn, connector: &Connector, text: &str, format: SqlFor
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs one statement and prints each of its result sets as its rows arrive. Without
-/// `--write`, a statement that could write or lock is refused before it is sent; with it,
-/// turning `sql_safe_updates` off needs the typed confirmation.
+/// Runs one statement and prints each of its result sets as its rows arrive, until
+/// `cancelled` is set. Without `--write`, a statement that could write or lock is refused
+/// before it is sent; with it, turning `sql_safe_updates` off needs the typed confirmation.
+#[allow(clippy::too_many_arguments)]
 fn execute<W: Write>(
     conn: &mut Conn,
     connector: &Connector,
@@ -358,6 +379,7 @@ fn execute<W: Write>(
     format: SqlFormat,
     out: &mut W,
     notes: bool,
+    cancelled: &AtomicBool,
 ) -> Result<()> {
     if !connector.write {
         if let Some(reason) = statements::read_only_refusal(&statement.sql, dialect) {
@@ -384,42 +406,47 @@ fn execute<W: Write>(
     };
     let started = Instant::now();
     let refusal = match conn.query_iter(&statement.sql) {
-        Ok(result) => return print_results(result, format, out, notes, started),
+        Ok(result) => return print_results(result, format, out, notes, started, cancelled),
         Err(err) => err,
     };
     match refusal {
         mysql::Error::MySqlError(e) if e.code == ER_UPDATE_WITHOUT_KEY_IN_SAFE_MODE && connector.write => {
-            execute_confirmed_unsafe(conn, connector, statement, e)
+            execute_confirmed_unsafe(conn, connector, statement, e, notes)
         }
-        other => Err(other.into()),
+        other => Err(SqlError(other).into()),
     }
 }
 
 /// Prints each result set of a statement as its rows arrive, then its row count (on stderr).
+/// Once `cancelled` is set, nothing more of it is printed.
 fn print_results<W: Write>(
     mut result: mysql::QueryResult<'_, '_, '_, mysql::Text>,
     format: SqlFormat,
     out: &mut W,
     notes: bool,
     started: Instant,
+    cancelled: &AtomicBool,
 ) -> Result<()> {
     while let Some(set) = result.iter() {
         let columns = set.columns().as_ref().to_vec();
         if columns.is_empty() {
             let affected = set.affected_rows();
             if notes {
-                eprintln!(
-                    "Query OK, {affected} row{} affected ({:.2} sec)",
-                    plural(affected),
-                    started.elapsed().as_secs_f64()
-                );
+                eprintln!("{}", affected_note(affected, started));
             }
             continue;
         }
         // Values are anyone's text: at a terminal, control characters are shown, not obeyed.
         let mut writer = ResultWriter::start(format, out, &columns)?.showing_controls(std::io::stdout().is_terminal());
         for row in set {
-            writer.row(&row?.unwrap())?;
+            if cancelled.load(Ordering::SeqCst) {
+                return Err(Cancelled.into());
+            }
+            writer.row(&row.map_err(SqlError)?.unwrap())?;
+        }
+        // A table is printed only now: a cancelled one is not printed at all.
+        if cancelled.load(Ordering::SeqCst) {
+            return Err(Cancelled.into());
         }
         let rows = writer.finish()?;
         if notes {
@@ -437,12 +464,14 @@ fn print_results<W: Write>(
     Ok(())
 }
 
-/// `ERROR 1792 (25006): message`, as the mysql client shows a server's error.
-fn describe_sql_error(err: &mysql::Error) -> String {
-    match err {
-        mysql::Error::MySqlError(e) => format!("ERROR {} ({}): {}", e.code, e.state, e.message),
-        other => other.to_string(),
-    }
+/// `Query OK, 2 rows affected (0.01 sec)`: the note after a statement that changes rows, the
+/// time counted from `started`.
+fn affected_note(affected: u64, started: Instant) -> String {
+    format!(
+        "Query OK, {affected} row{} affected ({:.2} sec)",
+        plural(affected),
+        started.elapsed().as_secs_f64()
+    )
 }
 
 fn plural(n: u64) -> &'static str {
@@ -460,9 +489,10 @@ fn execute_confirmed_unsafe(
     connector: &Connector,
     statement: &Statement,
     refusal: mysql::MySqlError,
+    notes: bool,
 ) -> Result<()> {
     if !std::io::stdin().is_terminal() {
-        return Err(mysql::Error::MySqlError(refusal).into());
+        return Err(SqlError(mysql::Error::MySqlError(refusal)).into());
     }
     if !confirmed(
         connector,
@@ -470,11 +500,15 @@ fn execute_confirmed_unsafe(
     )? {
         return Ok(());
     }
-    conn.query_drop("SET SESSION sql_safe_updates = 0")?;
+    // Timed from the confirmation, not from the first attempt: the typing is not the query's.
+    let started = Instant::now();
+    conn.query_drop("SET SESSION sql_safe_updates = 0").map_err(SqlError)?;
     let result = conn.query_iter(&statement.sql).map(|r| r.affected_rows());
-    conn.query_drop("SET SESSION sql_safe_updates = 1")?;
-    let affected = result?;
-    eprintln!("Query OK, {affected} row{} affected", plural(affected));
+    conn.query_drop("SET SESSION sql_safe_updates = 1").map_err(SqlError)?;
+    let affected = result.map_err(SqlError)?;
+    if notes {
+        eprintln!("{}", affected_note(affected, started));
+    }
     Ok(())
 }
 
@@ -533,14 +567,18 @@ impl ReplSession {
     }
 
     /// Runs one statement; an SQL error is printed and the session goes on. Ctrl-C while it
-    /// runs cancels it (KILL QUERY on a second connection) and keeps the session.
+    /// runs cancels it (KILL QUERY on a second connection), prints one line that says so in
+    /// place of its result, and keeps the session.
     pub fn run(&mut self, statement: &Statement) -> Result<()> {
         self.ensure_connected()?;
+        let cancelled = Arc::new(AtomicBool::new(false));
         let killer = KillQuery {
             connector: self.connector.clone(),
             connection_id: self.conn.connection_id(),
+            cancelled: cancelled.clone(),
         };
         custctl_platform::signals::set_interrupt_handler(Box::new(move || killer.kill()));
+        let started = Instant::now();
         let stdout = std::io::stdout();
         let mut out = stdout.lock();
         let result = execute(
@@ -551,6 +589,7 @@ impl ReplSession {
             self.format,
             &mut out,
             true,
+            &cancelled,
         );
         custctl_platform::signals::clear_interrupt_handler();
         if may_change_dialect(statement) {
@@ -562,9 +601,23 @@ impl ReplSession {
             eprintln!("ERROR: {reason}");
             return Ok(());
         }
-        match err.downcast_ref::<mysql::Error>() {
-            Some(sql_error @ mysql::Error::MySqlError(_)) => eprintln!("{}", describe_sql_error(sql_error)),
-            Some(_) => eprintln!("custctl: the connection was lost ({err:#}); it is reopened on the next statement"),
+        let interrupted = matches!(
+            err.downcast_ref::<SqlError>(),
+            Some(SqlError(mysql::Error::MySqlError(e))) if e.code == ER_QUERY_INTERRUPTED
+        );
+        if err.is::<Cancelled>() || interrupted {
+            eprintln!(
+                "{}Statement cancelled ({:.2} sec)",
+                line_start(),
+                started.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        match err.downcast_ref::<SqlError>() {
+            Some(sql_error @ SqlError(mysql::Error::MySqlError(_))) => eprintln!("{sql_error}"),
+            Some(sql_error) => {
+                eprintln!("custctl: the connection was lost ({sql_error}); it is reopened on the next statement")
+            }
             None => return Err(err),
         }
         Ok(())
@@ -592,17 +645,36 @@ impl ReplSession {
 struct KillQuery {
     connector: Connector,
     connection_id: u32,
+    /// Set while the statement is being cancelled: what is left of its result is not printed.
+    cancelled: Arc<AtomicBool>,
 }
 
 impl KillQuery {
+    /// Silent when the statement is cancelled: the REPL says so once, in place of its result.
     fn kill(&self) {
+        // Set first: the statement can end with "interrupted" before KILL QUERY returns.
+        self.cancelled.store(true, Ordering::SeqCst);
         let killed = self
             .connector
             .connect()
             .and_then(|mut c| c.query_drop(format!("KILL QUERY {}", self.connection_id)));
-        match killed {
-            Ok(()) => eprintln!("^C: statement cancelled"),
-            Err(e) => eprintln!("^C: could not cancel the statement: {e}"),
+        if let Err(e) = killed {
+            self.cancelled.store(false, Ordering::SeqCst);
+            eprintln!(
+                "{}custctl: could not cancel the statement: {}; it goes on",
+                line_start(),
+                SqlError(e)
+            );
         }
+    }
+}
+
+/// At a terminal, a carriage return: the line then starts over the `^C` that the terminal
+/// echoed when Ctrl-C was typed.
+fn line_start() -> &'static str {
+    if std::io::stderr().is_terminal() {
+        "\r"
+    } else {
+        ""
     }
 }

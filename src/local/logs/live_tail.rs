@@ -122,7 +122,8 @@ impl LogsService {
             .ok_or_else(|| LogsError::missing("logGroupIdentifiers"))?;
         if identifiers.len() > MAX_GROUPS {
             return Err(LogsError::validation(
-                format!("{identifiers:?}"),
+                // As AWS renders a list in its messages: [a, b], not Rust's ["a", "b"].
+                format!("[{}]", identifiers.join(", ")),
                 "logGroupIdentifiers",
                 &format!("Member must have length less than or equal to {MAX_GROUPS}"),
             )

@@ -794,7 +794,8 @@ impl LogStore {
     pub fn restore(value: Value) -> Result<LogStore, String> {
         match value.get("version").and_then(Value::as_u64) {
             Some(SNAPSHOT_VERSION) => {}
-            other => return Err(format!("unsupported log snapshot version {other:?}")),
+            Some(other) => return Err(format!("unsupported log snapshot version {other}")),
+            None => return Err("the log snapshot has no version".into()),
         }
         let mut store: LogStore = serde_json::from_value(value).map_err(|e| format!("bad log snapshot: {e}"))?;
         let mut stream_ids = HashSet::new();

@@ -428,9 +428,20 @@ impl SecretStore {
     pub fn restore(&mut self, snapshot: serde_json::Value) -> Result<(), SecretsError> {
         // serde's messages can quote the offending value, which may be a secret: report only its kind.
         let snapshot: Snapshot =
-            serde_json::from_value(snapshot).map_err(|e| SecretsError::Snapshot(format!("{:?}", e.classify())))?;
+            serde_json::from_value(snapshot).map_err(|e| SecretsError::Snapshot(what_is_wrong(&e).into()))?;
         self.secrets = snapshot.secrets;
         Ok(())
+    }
+}
+
+/// What kind of thing is wrong with a document serde refused, in words: its messages can quote
+/// the offending value, which may be a secret, so only the kind is told.
+pub fn what_is_wrong(err: &serde_json::Error) -> &'static str {
+    match err.classify() {
+        serde_json::error::Category::Io => "it could not be read",
+        serde_json::error::Category::Syntax => "it is not JSON",
+        serde_json::error::Category::Data => "a member is missing or of the wrong type",
+        serde_json::error::Category::Eof => "it ends too soon",
     }
 }
 

@@ -97,8 +97,8 @@ pub fn handle(store: &mut SecretStore, operation: &str, input: Value, now_ms: i6
 fn parse<T: DeserializeOwned>(operation: &str, input: Value) -> Result<T, SecretsError> {
     serde_json::from_value(input).map_err(|e| {
         SecretsError::InvalidParameter(format!(
-            "The {operation} request is missing a required member or has a member of the wrong type ({:?}).",
-            e.classify()
+            "The {operation} request is not valid: {}.",
+            super::models::what_is_wrong(&e)
         ))
     })
 }
