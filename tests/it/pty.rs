@@ -121,12 +121,12 @@ impl PtySession {
         }
     }
 
-    /// Waits (up to `limit`) for the child to exit, and returns its status and all it printed.
-    pub fn finish(&mut self, limit: Duration) -> (ExitStatus, String) {
+    /// Waits (up to `limit`) for the child to exit.
+    pub fn wait(&mut self, limit: Duration) -> ExitStatus {
         let deadline = Instant::now() + limit;
-        let status = loop {
+        loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                break status;
+                return status;
             }
             assert!(
                 Instant::now() < deadline,
@@ -134,7 +134,12 @@ impl PtySession {
                 self.seen.lock().unwrap()
             );
             std::thread::sleep(Duration::from_millis(20));
-        };
+        }
+    }
+
+    /// Waits (up to `limit`) for the child to exit, and returns its status and all it printed.
+    pub fn finish(&mut self, limit: Duration) -> (ExitStatus, String) {
+        let status = self.wait(limit);
         // The reader ends when the last holder of the slave side (the child) is gone.
         if let Some(reader) = self.reader.take() {
             reader.join().unwrap();

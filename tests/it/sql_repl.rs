@@ -65,19 +65,7 @@ fn the_repl_runs_multi_line_statements_cancels_with_ctrl_c_and_keeps_secrets_out
         &["tunnel to the bastion dropped", "reopened", PROMPT],
     );
     repl.send("\\q\r");
-    let deadline = Instant::now() + long;
-    let status = loop {
-        if let Some(status) = repl.child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "\\q did not end the REPL; the terminal shows:\n{}",
-            repl.seen.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    assert!(status.success());
+    assert!(repl.wait(long).success(), "\\q did not end the REPL well");
 
     let history_dir = state_home.join("custctl").join("sql-history");
     let file = std::fs::read_dir(&history_dir).unwrap().next().unwrap().unwrap().path();

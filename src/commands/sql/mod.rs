@@ -399,6 +399,8 @@ fn execute<W: Write>(
         )
         .into());
     }
+    // Ctrl-C while the user was asked to confirm: the statement is not sent.
+    go_on_unless(cancelled)?;
     let format = if statement.vertical {
         SqlFormat::Vertical
     } else {
@@ -411,7 +413,7 @@ fn execute<W: Write>(
     };
     match refusal {
         mysql::Error::MySqlError(e) if e.code == ER_UPDATE_WITHOUT_KEY_IN_SAFE_MODE && connector.write => {
-            execute_confirmed_unsafe(conn, connector, statement, e, notes)
+            execute_confirmed_unsafe(conn, connector, statement, e, notes, cancelled)
         }
         other => Err(SqlError(other).into()),
     }
@@ -439,15 +441,11 @@ fn print_results<W: Write>(
         // Values are anyone's text: at a terminal, control characters are shown, not obeyed.
         let mut writer = ResultWriter::start(format, out, &columns)?.showing_controls(std::io::stdout().is_terminal());
         for row in set {
-            if cancelled.load(Ordering::SeqCst) {
-                return Err(Cancelled.into());
-            }
+            go_on_unless(cancelled)?;
             writer.row(&row.map_err(SqlError)?.unwrap())?;
         }
         // A table is printed only now: a cancelled one is not printed at all.
-        if cancelled.load(Ordering::SeqCst) {
-            return Err(Cancelled.into());
-        }
+        go_on_unless(cancelled)?;
         let rows = writer.finish()?;
         if notes {
             eprintln!(
@@ -460,6 +458,14 @@ fn print_results<W: Write>(
                 started.elapsed().as_secs_f64()
             );
         }
+    }
+    Ok(())
+}
+
+/// [`Cancelled`] once Ctrl-C has cancelled the statement.
+fn go_on_unless(cancelled: &AtomicBool) -> Result<()> {
+    if cancelled.load(Ordering::SeqCst) {
+        return Err(Cancelled.into());
     }
     Ok(())
 }
@@ -490,6 +496,7 @@ fn execute_confirmed_unsafe(
     statement: &Statement,
     refusal: mysql::MySqlError,
     notes: bool,
+    cancelled: &AtomicBool,
 ) -> Result<()> {
     if !std::io::stdin().is_terminal() {
         return Err(SqlError(mysql::Error::MySqlError(refusal)).into());
@@ -500,6 +507,8 @@ fn execute_confirmed_unsafe(
     )? {
         return Ok(());
     }
+    // Ctrl-C while the user was asked to confirm: the statement is not sent.
+    go_on_unless(cancelled)?;
     // Timed from the confirmation, not from the first attempt: the typing is not the query's.
     let started = Instant::now();
     conn.query_drop("SET SESSION sql_safe_updates = 0").map_err(SqlError)?;
