@@ -23,7 +23,7 @@ use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
-use tunnel::{BastionSpec, TunnelGuard};
+use tunnel::{BastionSpec, TunnelEnd, TunnelGuard};
 
 /// MariaDB/MySQL's "You are using safe update mode and you tried to update a table without a
 /// WHERE that uses a KEY column".
@@ -300,8 +300,12 @@ fn tls_options(host: &str, args: &SqlArgs) -> Result<Option<mysql::SslOpts>> {
     Ok(Some(tls))
 }
 
-/// Connects, and when that fails, says whether the tunnel is why.
+/// Connects, once the tunnel's port is known to be its ssh's, and when that fails, says
+/// whether the tunnel is why.
 fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Result<Conn> {
+    if let Some(tunnel) = tunnel {
+        tunnel.end().verify()?;
+    }
     connector.connect().map_err(|err| {
         // ssh reports a refused forward only once the connection has tried it.
         std::thread::sleep(Duration::from_millis(150));
@@ -538,6 +542,7 @@ impl ReplSession {
         self.ensure_connected()?;
         let killer = KillQuery {
             connector: self.connector.clone(),
+            tunnel: self.tunnel.as_ref().map(TunnelGuard::end),
             connection_id: self.conn.connection_id(),
         };
         custctl_platform::signals::set_interrupt_handler(Box::new(move || killer.kill()));
@@ -591,11 +596,16 @@ impl ReplSession {
 /// Cancels the running statement of one connection, from a second one.
 struct KillQuery {
     connector: Connector,
+    tunnel: Option<TunnelEnd>,
     connection_id: u32,
 }
 
 impl KillQuery {
     fn kill(&self) {
+        if let Some(Err(e)) = self.tunnel.map(|end| end.verify()) {
+            eprintln!("^C: could not cancel the statement: {e}");
+            return;
+        }
         let killed = self
             .connector
             .connect()
