@@ -30,24 +30,18 @@ impl PortHolder {
 
 impl fmt::Display for PortHolder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let owner = match self.uid {
+            Some(uid) => match nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)) {
+                // escape_debug: names are the owner's text; they must not steer the terminal.
+                Ok(Some(user)) => format!("user {} (uid {uid})", user.name.escape_debug()),
+                _ => format!("uid {uid}"),
+            },
+            None => "another user".to_string(),
+        };
         match (self.pid, &self.command) {
-            // escape_debug: a name set to an escape sequence must not steer the terminal.
-            (Some(pid), Some(command)) => write!(f, "pid {pid} (`{}`)", command.escape_debug())?,
-            (Some(pid), None) => write!(f, "pid {pid}")?,
-            (None, _) => f.write_str("a process custctl cannot see")?,
-        }
-        match self.uid {
-            Some(uid) => {
-                let user = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid))
-                    .ok()
-                    .flatten()
-                    .map(|user| user.name);
-                match user {
-                    Some(name) => write!(f, " of user {} (uid {uid})", name.escape_debug()),
-                    None => write!(f, " of uid {uid}"),
-                }
-            }
-            None => f.write_str(" of another user"),
+            (Some(pid), Some(command)) => write!(f, "pid {pid} (`{}`) of {owner}", command.escape_debug()),
+            (Some(pid), None) => write!(f, "pid {pid} of {owner}"),
+            (None, _) => write!(f, "a process of {owner} that custctl cannot see"),
         }
     }
 }
@@ -120,6 +114,15 @@ mod tests {
         let shown = holder.to_string();
         assert!(!shown.chars().any(char::is_control), "{shown:?}");
         assert!(shown.ends_with("of another user"), "{shown}");
+        let unseen = PortHolder {
+            pid: None,
+            command: None,
+            uid: Some(65534),
+        };
+        assert_eq!(
+            unseen.to_string(),
+            "a process of user nobody (uid 65534) that custctl cannot see"
+        );
         assert!(holder.is_another_users());
     }
 }

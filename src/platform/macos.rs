@@ -82,15 +82,18 @@ fn listening_processes(port: u16) -> std::io::Result<Vec<PortHolder>> {
         let Some((field, value)) = line.get(..1).zip(line.get(1..)) else {
             continue;
         };
-        match (field, holders.last_mut()) {
-            ("p", _) => holders.push(PortHolder {
+        if field == "p" {
+            holders.push(PortHolder {
                 pid: value.parse().ok(),
                 command: None,
                 uid: None,
-            }),
-            ("c", Some(holder)) => holder.command = Some(value.to_string()),
-            ("u", Some(holder)) => holder.uid = value.parse().ok(),
-            _ => {}
+            });
+        } else if let Some(holder) = holders.last_mut() {
+            match field {
+                "c" => holder.command = Some(value.to_string()),
+                "u" => holder.uid = value.parse().ok(),
+                _ => {}
+            }
         }
     }
     Ok(holders)
