@@ -76,7 +76,8 @@ pub fn loopback_listener(port: u16, expected: u32) -> std::io::Result<LoopbackLi
 fn listening_processes(port: u16) -> std::io::Result<Vec<PortHolder>> {
     let out = Command::new("lsof")
         .args(["-nP", &format!("-iTCP:{port}"), "-sTCP:LISTEN", "-Fpcu"])
-        .output()?;
+        .output()
+        .map_err(|e| std::io::Error::new(e.kind(), format!("running lsof: {e}")))?;
     let mut holders: Vec<PortHolder> = Vec::new();
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Some((field, value)) = line.get(..1).zip(line.get(1..)) else {

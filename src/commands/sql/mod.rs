@@ -304,7 +304,7 @@ fn tls_options(host: &str, args: &SqlArgs) -> Result<Option<mysql::SslOpts>> {
 /// whether the tunnel is why.
 fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Result<Conn> {
     if let Some(tunnel) = tunnel {
-        tunnel.end().verify()?;
+        tunnel.verify()?;
     }
     connector.connect().map_err(|err| {
         // ssh reports a refused forward only once the connection has tried it.

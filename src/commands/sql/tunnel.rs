@@ -354,7 +354,15 @@ impl TunnelGuard {
         self.child.id()
     }
 
-    /// The local end, to verify before each login.
+    /// [`TunnelEnd::verify`], and if ssh has ended, what it said about why.
+    pub fn verify(&self) -> Result<(), TunnelError> {
+        self.end().verify().map_err(|e| match e {
+            TunnelError::Closed { .. } => self.diagnose().unwrap_or(e),
+            _ => e,
+        })
+    }
+
+    /// The local end, for a check before a login made away from the guard (a second thread).
     pub fn end(&self) -> TunnelEnd {
         TunnelEnd {
             port: self.local_port,
