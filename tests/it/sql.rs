@@ -419,7 +419,7 @@ fn sleeping_sql(stack: &LocalStack, seconds: u32) -> std::process::Child {
 }
 
 /// The local port of ssh's `-L 127.0.0.1:PORT:...`.
-fn tunnel_port(ssh: u32) -> u16 {
+pub(crate) fn tunnel_port(ssh: u32) -> u16 {
     // Right after exec the name is already `ssh` while the argument list is not yet there.
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {

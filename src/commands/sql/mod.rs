@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tunnel::{BastionSpec, TunnelGuard};
+use tunnel::{BastionSpec, TunnelEnd, TunnelGuard};
 
 /// MariaDB/MySQL's "You are using safe update mode and you tried to update a table without a
 /// WHERE that uses a KEY column".
@@ -317,8 +317,12 @@ fn tls_options(host: &str, args: &SqlArgs) -> Result<Option<mysql::SslOpts>> {
     Ok(Some(tls))
 }
 
-/// Connects, and when that fails, says whether the tunnel is why.
+/// Connects, once the tunnel's port is known to be its ssh's, and when that fails, says
+/// whether the tunnel is why.
 fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Result<Conn> {
+    if let Some(tunnel) = tunnel {
+        tunnel.verify()?;
+    }
     connector.connect().map_err(|err| {
         // ssh reports a refused forward only once the connection has tried it.
         std::thread::sleep(Duration::from_millis(150));
@@ -583,6 +587,7 @@ impl ReplSession {
         let cancelled = Arc::new(AtomicBool::new(false));
         let killer = KillQuery {
             connector: self.connector.clone(),
+            tunnel: self.tunnel.as_ref().map(TunnelGuard::end),
             connection_id: self.conn.connection_id(),
             cancelled: cancelled.clone(),
         };
@@ -653,6 +658,7 @@ impl ReplSession {
 /// Cancels the running statement of one connection, from a second one.
 struct KillQuery {
     connector: Connector,
+    tunnel: Option<TunnelEnd>,
     connection_id: u32,
     /// Set while the statement is being cancelled: what is left of its result is not printed.
     cancelled: Arc<AtomicBool>,
@@ -661,6 +667,10 @@ struct KillQuery {
 impl KillQuery {
     /// Silent when the statement is cancelled: the REPL says so once, in place of its result.
     fn kill(&self) {
+        if let Some(Err(e)) = self.tunnel.map(|end| end.verify()) {
+            eprintln!("^C: could not cancel the statement: {e}");
+            return;
+        }
         // Set first: the statement can end with "interrupted" before KILL QUERY returns.
         self.cancelled.store(true, Ordering::SeqCst);
         let killed = self

@@ -2,9 +2,17 @@
 //! `~/.ssh/config`, the agent, ProxyJump and known_hosts work as users expect, owned by one
 //! [`TunnelGuard`] that ends it on every way out: return, error, panic (Drop), Ctrl-C, SIGTERM
 //! and SIGHUP (an exit hook on the signal thread of `custctl_platform::signals`), and custctl's own death (the parent-death signal).
+//!
+//! Any local user can read ssh's argv, so the forward's port is no secret, and a process that
+//! listens on it before ssh does would receive the login. The tunnel counts as ready only when
+//! ssh's own socket is the one listening there (its inode among ssh's open files; `lsof` on
+//! macOS), and every login through it checks that again first ([`TunnelEnd::verify`]). Another
+//! listener is an error naming its process, and nothing is sent to it.
 
 use crate::error::InputError;
-use custctl_platform::{end_process_group, find_program, free_loopback_port, signals, ParentDeathSignal};
+use custctl_platform::{
+    end_process_group, find_program, free_loopback_port, signals, LoopbackListener, ParentDeathSignal, PortHolder,
+};
 use std::io::{BufRead, BufReader};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
@@ -83,6 +91,18 @@ pub enum TunnelError {
     },
     #[error("ssh to the bastion {bastion} failed: {detail}")]
     Other { bastion: String, detail: String },
+    #[error(
+        "the tunnel's local port 127.0.0.1:{port} is held by {holder}, not by custctl's ssh: that process \
+         could pose as the database, so custctl sent it nothing (if it is not yours, someone may be \
+         trying to catch the password)"
+    )]
+    PortHeld { port: u16, holder: PortHolder },
+    #[error("the tunnel's ssh no longer listens on 127.0.0.1:{port}; custctl sent nothing through it")]
+    Closed { port: u16 },
+    #[error(
+        "cannot tell who listens on the tunnel's port 127.0.0.1:{port}, so custctl sends nothing through it: {detail}"
+    )]
+    ListenerUnknown { port: u16, detail: String },
 }
 
 /// Tells ssh's complaints apart; `None` when its stderr names no known failure.
@@ -140,6 +160,42 @@ static LIVE_TUNNELS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 
 fn live_tunnels() -> std::sync::MutexGuard<'static, Vec<u32>> {
     LIVE_TUNNELS.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The local end of a tunnel: its port, and the ssh that must be the only one listening there.
+/// Once ssh listens, no other user can bind the port until ssh ends (see
+/// `custctl_platform::loopback_listener`), so a check just before a login holds for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TunnelEnd {
+    port: u16,
+    ssh: u32,
+}
+
+impl TunnelEnd {
+    /// `Ok(true)` once ssh listens, `Ok(false)` while nobody does, and an error naming the
+    /// process when another one listens.
+    fn ssh_listens(&self) -> Result<bool, TunnelError> {
+        match custctl_platform::loopback_listener(self.port, self.ssh) {
+            Ok(LoopbackListener::Nobody) => Ok(false),
+            Ok(LoopbackListener::Expected) => Ok(true),
+            Ok(LoopbackListener::Other(holder)) => Err(TunnelError::PortHeld {
+                port: self.port,
+                holder,
+            }),
+            Err(e) => Err(TunnelError::ListenerUnknown {
+                port: self.port,
+                detail: e.to_string(),
+            }),
+        }
+    }
+
+    /// Before each login through the tunnel: ssh still listens on the port, and alone.
+    pub fn verify(&self) -> Result<(), TunnelError> {
+        match self.ssh_listens()? {
+            true => Ok(()),
+            false => Err(TunnelError::Closed { port: self.port }),
+        }
+    }
 }
 
 /// A running `ssh -N -L 127.0.0.1:<local_port>:<target>`; dropping it ends ssh and reaps it.
@@ -233,9 +289,15 @@ impl TunnelGuard {
             match guard.wait_ready(Duration::from_secs(30)) {
                 Ok(()) => return Ok(guard),
                 Err(e) => {
-                    let port_taken = guard.stderr_text().contains("Address already in use");
+                    // The port was taken between picking it and ssh binding it. By a process of
+                    // the user's own (another custctl's tunnel), that is chance: pick another. By
+                    // another user's, it may be an attack: stop, naming it.
+                    let by_chance = match &e {
+                        TunnelError::PortHeld { holder, .. } => !holder.is_another_users(),
+                        _ => guard.stderr_text().contains("Address already in use"),
+                    };
                     drop(guard);
-                    if !port_taken {
+                    if !by_chance {
                         return Err(e.into());
                     }
                     last_error = Some(e);
@@ -247,10 +309,15 @@ impl TunnelGuard {
             .unwrap_or_else(|| anyhow::anyhow!("no free local port for the tunnel")))
     }
 
-    /// Ready once the local end accepts connections while ssh still runs.
+    /// Ready once ssh listens on the local end. Nothing connects to the port before that is
+    /// known: whoever listens there first would be talking to custctl.
     fn wait_ready(&mut self, limit: Duration) -> Result<(), TunnelError> {
         let deadline = Instant::now() + limit;
         loop {
+            // First, so that a listener of another's is named even after ssh gave up on the port.
+            if self.end().ssh_listens()? {
+                return Ok(());
+            }
             if let Ok(Some(_)) = self.child.try_wait() {
                 // Let the reader thread take in ssh's last words.
                 std::thread::sleep(Duration::from_millis(100));
@@ -258,9 +325,6 @@ impl TunnelGuard {
                     bastion: self.bastion.clone(),
                     detail: last_line(&self.stderr_text()).unwrap_or_else(|| "ssh exited".into()),
                 }));
-            }
-            if std::net::TcpStream::connect(("127.0.0.1", self.local_port)).is_ok() {
-                return Ok(());
             }
             if Instant::now() > deadline {
                 return Err(TunnelError::Other {
@@ -288,6 +352,22 @@ impl TunnelGuard {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// [`TunnelEnd::verify`], and if ssh has ended, what it said about why.
+    pub fn verify(&self) -> Result<(), TunnelError> {
+        self.end().verify().map_err(|e| match e {
+            TunnelError::Closed { .. } => self.diagnose().unwrap_or(e),
+            _ => e,
+        })
+    }
+
+    /// The local end, for a check before a login made away from the guard (a second thread).
+    pub fn end(&self) -> TunnelEnd {
+        TunnelEnd {
+            port: self.local_port,
+            ssh: self.child.id(),
+        }
     }
 }
 
@@ -349,6 +429,10 @@ mod tests {
             Some(TunnelError::HostKeyUnknown { .. }) => "host key",
             Some(TunnelError::ForwardRefused { .. }) => "forward",
             Some(TunnelError::Other { .. }) => "other",
+            // Told by who listens on the port, never by what ssh printed.
+            Some(TunnelError::PortHeld { .. } | TunnelError::Closed { .. } | TunnelError::ListenerUnknown { .. }) => {
+                "port"
+            }
             None => "none",
         };
         for (stderr, expected) in [
