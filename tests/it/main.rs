@@ -13,3 +13,4 @@ mod logs;
 mod send;
 mod sql;
 mod sql_repl;
+mod sql_tls;
