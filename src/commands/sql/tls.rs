@@ -72,10 +72,20 @@ pub fn default_mode(endpoint: &str, ca_given: bool) -> SslMode {
     }
 }
 
-/// `*.rds.amazonaws.com` and, in the China regions, `*.rds.amazonaws.com.cn`.
+/// An RDS endpoint: `db.abc123.eu-west-1.rds.amazonaws.com`, or in the China regions, whose
+/// domain is `amazonaws.com.cn` with the region after the service
+/// (https://docs.amazonaws.cn/en_us/general/latest/gr/endpoints-Beijing.html),
+/// `db.abc123.rds.cn-north-1.amazonaws.com.cn`. AWS's own instructions verify these against
+/// the endpoint's name (`--ssl-mode=VERIFY_IDENTITY` with the global bundle:
+/// https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ConnectToInstanceSSL.CLI.html).
 pub fn is_rds_endpoint(host: &str) -> bool {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    host.ends_with(".rds.amazonaws.com") || host.ends_with(".rds.amazonaws.com.cn")
+    let labels: Vec<&str> = host.split('.').collect();
+    match labels.as_slice() {
+        [_, .., "rds", "amazonaws", "com"] => true,
+        [_, .., "rds", region, "amazonaws", "com", "cn"] => region.starts_with("cn-"),
+        _ => false,
+    }
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -503,9 +513,11 @@ mod tests {
         let rds = "customers-db.c9akciq32.eu-west-1.rds.amazonaws.com";
         assert_eq!(default_mode(rds, false), SslMode::VerifyIdentity);
         assert_eq!(
-            default_mode("db.cn-north-1.rds.amazonaws.com.cn", false),
+            default_mode("db.c1t9kbuexy3c.rds.cn-north-1.amazonaws.com.cn", false),
             SslMode::VerifyIdentity
         );
+        assert_eq!(default_mode("rds.amazonaws.com", false), SslMode::Required);
+        assert_eq!(default_mode("db.rds.amazonaws.com.cn", false), SslMode::Required);
         assert_eq!(
             default_mode("CUSTOMERS.X.RDS.AMAZONAWS.COM.", false),
             SslMode::VerifyIdentity
