@@ -22,36 +22,45 @@ fn openssl(args: &[&str], dir: &Path) {
     assert!(out.status.success(), "openssl {args:?}: {}", text(&out.stderr));
 }
 
+/// `openssl req -new` with a fresh P-256 key in `key`, for `subject`, to `out`; `extra`
+/// makes it a self-signed certificate (`-x509`) rather than a signing request.
+fn new_key_and_request(dir: &Path, key: &str, out: &str, subject: &str, extra: &[&str]) {
+    let mut args = vec![
+        "req",
+        "-new",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        key,
+        "-out",
+        out,
+        "-subj",
+        subject,
+    ];
+    args.extend_from_slice(extra);
+    openssl(&args, dir);
+}
+
 /// A CA of the test's own: `<name>.pem` and `<name>.key` in `dir`.
 fn make_ca(dir: &Path, name: &str) -> PathBuf {
     let (cert, key) = (format!("{name}.pem"), format!("{name}.key"));
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            &key,
-            "-out",
-            &cert,
-            "-days",
-            "2",
-            "-subj",
-            &format!("/CN=custctl test {name}"),
-        ],
+    new_key_and_request(
         dir,
+        &key,
+        &cert,
+        &format!("/CN=custctl test {name}"),
+        &["-x509", "-days", "2"],
     );
     dir.join(cert)
 }
 
 /// A server certificate for `subject_alt_name` (`IP:...` or `DNS:...`) signed by the CA
-/// `ca` (made by [`make_ca`]): `server-cert.pem` and `server-key.pem` in `dir`.
-fn make_server_certificate(dir: &Path, ca: &str, subject_alt_name: &str) {
+/// `ca` (made by [`make_ca`]), valid for `days` (0: it expires as it is made):
+/// `server-cert.pem` and `server-key.pem` in `dir`.
+fn make_server_certificate(dir: &Path, ca: &str, subject_alt_name: &str, days: &str) {
     std::fs::write(
         dir.join("server.ext"),
         format!(
@@ -60,24 +69,7 @@ fn make_server_certificate(dir: &Path, ca: &str, subject_alt_name: &str) {
         ),
     )
     .unwrap();
-    openssl(
-        &[
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-keyout",
-            "server-key.pem",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=customers-db",
-        ],
-        dir,
-    );
+    new_key_and_request(dir, "server-key.pem", "server.csr", "/CN=customers-db", &[]);
     openssl(
         &[
             "x509",
@@ -91,7 +83,7 @@ fn make_server_certificate(dir: &Path, ca: &str, subject_alt_name: &str) {
             "-set_serial",
             "7",
             "-days",
-            "2",
+            days,
             "-extfile",
             "server.ext",
             "-out",
@@ -114,7 +106,7 @@ impl Pki {
         let ca1 = make_ca(dir.path(), "ca1");
         let ca2 = make_ca(dir.path(), "ca2");
         if let Some(name) = server_name {
-            make_server_certificate(dir.path(), "ca1", name);
+            make_server_certificate(dir.path(), "ca1", name, "2");
         }
         Pki { dir, ca1, ca2 }
     }
@@ -135,9 +127,7 @@ fn stack_serving(pki: &Pki, tls: bool) -> LocalStack {
     if tls {
         let files = dir.path().join("mariadb").join("tls");
         std::fs::create_dir_all(&files).unwrap();
-        for name in ["server-cert.pem", "server-key.pem"] {
-            std::fs::copy(pki.dir.path().join(name), files.join(name)).unwrap();
-        }
+        install_server_certificate(pki, &files);
     }
     let stack = LocalStack::up_in(dir, &[]);
     let mut admin = admin(&stack);
@@ -152,6 +142,20 @@ fn stack_serving(pki: &Pki, tls: bool) -> LocalStack {
     admin.query_drop("SET GLOBAL log_output = 'TABLE'").unwrap();
     admin.query_drop("SET GLOBAL general_log = 1").unwrap();
     stack
+}
+
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Copies `pki`'s server certificate and key where the stack's MariaDB reads them.
+fn install_server_certificate(pki: &Pki, files: &Path) {
+    for name in ["server-cert.pem", "server-key.pem"] {
+        std::fs::copy(pki.dir.path().join(name), files.join(name)).unwrap();
+    }
 }
 
 /// The stack's MariaDB as its administrator (the unix socket, as this OS user).
@@ -271,7 +275,7 @@ fn the_right_ca_and_name_connect_and_an_unknown_ca_is_refused_before_the_login()
 }
 
 #[test]
-fn a_certificate_for_another_name_is_refused_in_verify_identity_and_accepted_in_verify_ca() {
+fn a_certificate_for_another_name_is_refused_in_verify_identity_and_accepted_in_verify_ca_an_expired_one_in_both() {
     let other = "customers-db.c0ffee.us-east-1.rds.amazonaws.com";
     let pki = Pki::new(Some(&format!("DNS:{other}")));
     let stack = stack_serving(&pki, true);
@@ -287,6 +291,28 @@ fn a_certificate_for_another_name_is_refused_in_verify_identity_and_accepted_in_
 
     assert_connected_over_tls(&sql(&stack, &["--ssl-mode", "verify-ca", "--ssl-ca", pki.ca1()]));
     assert_eq!(probe_logins(&stack), 1);
+
+    // A certificate for the right name that has expired (valid for 0 days: its notAfter is
+    // the second it was made), loaded by the running server with FLUSH SSL.
+    make_server_certificate(pki.dir.path(), "ca1", "IP:127.0.0.1", "0");
+    install_server_certificate(&pki, &stack.state_dir().join("mariadb").join("tls"));
+    let made = unix_seconds();
+    admin(&stack).query_drop("FLUSH SSL").unwrap();
+    // Certificates count in whole seconds: it is expired once the clock is past `made`.
+    while unix_seconds() <= made {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    for mode in ["verify-identity", "verify-ca"] {
+        assert_refused(
+            &sql(&stack, &["--ssl-mode", mode, "--ssl-ca", pki.ca1()]),
+            &["expired at"],
+        );
+    }
+    assert_eq!(
+        probe_logins(&stack),
+        1,
+        "the server with an expired certificate saw a login"
+    );
 }
 
 #[test]
