@@ -268,6 +268,13 @@ fn the_right_ca_and_name_connect_and_an_unknown_ca_is_refused_before_the_login()
         }),
         &["unknown CA", pki.ca2()],
     );
+    // The environment's bundle beats the config file's too.
+    assert_refused(
+        &sql_with(&stack, &["--env", "tls"], |c| {
+            c.current_dir(project.path()).env("CUSTCTL_SSL_CA", pki.ca2());
+        }),
+        &["unknown CA", pki.ca2()],
+    );
     assert_eq!(probe_logins(&stack), logins, "a refused server saw a login");
 
     // required: encrypted, nothing verified.
@@ -327,6 +334,10 @@ fn a_server_without_tls_is_refused_unless_the_user_disables_it_by_name() {
     ] {
         assert_refused(&sql(&stack, &args), &["offers no TLS", "--ssl-mode disabled"]);
     }
+    let from_environment = sql_with(&stack, &[], |c| {
+        c.env("CUSTCTL_SSL_MODE", "required");
+    });
+    assert_refused(&from_environment, &["offers no TLS", "--ssl-mode required demands it"]);
     assert_eq!(probe_logins(&stack), 0, "a server without TLS saw a login");
 
     // Loopback is plaintext by default, and `disabled` says so by name.
