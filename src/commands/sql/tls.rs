@@ -578,6 +578,16 @@ mod tests {
     }
 
     #[test]
+    fn the_name_a_certificate_must_carry_is_the_endpoints_whatever_address_is_connected_to() {
+        let endpoint = "customers-db.c9akciq32.eu-west-1.rds.amazonaws.com";
+        let policy = TlsPolicy::resolve(endpoint, Some(SslMode::Required), &CaLocations::default()).unwrap();
+        // check_server(host, port) gets the tunnel's 127.0.0.1; the name comes from here alone.
+        assert_eq!(policy.server_name(), ServerName::try_from(endpoint).unwrap());
+        let policy = TlsPolicy::resolve("10.0.1.5", Some(SslMode::Required), &CaLocations::default()).unwrap();
+        assert_eq!(policy.server_name(), ServerName::try_from("10.0.1.5").unwrap());
+    }
+
+    #[test]
     fn names_from_a_certificate_are_shown_without_their_control_characters() {
         assert_eq!(shown("evil\u{1b}[2Jname"), "evil\\u{1b}[2Jname");
         assert_eq!(shown(&"x".repeat(500)).chars().count(), 201);
