@@ -6,16 +6,18 @@
 //! Sessions are read-only unless `--write`, and `sql_safe_updates` is always on: an UPDATE or
 //! DELETE without a key in its WHERE runs only after the user types the database's name.
 
+mod login;
 mod repl;
 mod results;
 pub mod statements;
 pub mod tls;
 pub mod tunnel;
 
-use crate::cli::{GlobalArgs, OutputFormat, SqlArgs, SqlFormat};
+use crate::cli::{GlobalArgs, OutputFormat, SqlArgs, SqlFormat, SslMode};
 use crate::config::{Settings, Target};
 use crate::error::InputError;
 use anyhow::{Context, Result};
+use login::SecureLogin;
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder};
 use results::ResultWriter;
@@ -67,26 +69,28 @@ struct Connector {
 }
 
 impl Connector {
-    /// Checks the server's TLS as the policy demands, then logs in: nothing of the login
-    /// (user, password) reaches a server that failed the check.
+    /// Logs in: without TLS directly, else over custctl's own TLS ([`login`]), so that
+    /// nothing of the login (user, password) reaches a server that failed the check.
     fn connect(&self) -> Result<Conn> {
-        self.tls.check_server(&self.host, self.port)?;
         let mut init = vec!["SET SESSION sql_safe_updates = 1".to_string()];
         if !self.write {
             init.push("SET SESSION TRANSACTION READ ONLY".to_string());
         }
         let opts = OptsBuilder::new()
-            .ip_or_hostname(Some(self.host.clone()))
-            .tcp_port(self.port)
             .user(Some(self.target.credentials.user.clone()))
             .pass(Some(self.target.credentials.password.clone()))
             .db_name(self.target.database.clone())
             // On loopback the crate would switch to the server's unix socket, bypassing the tunnel.
             .prefer_socket(false)
             .tcp_connect_timeout(Some(Duration::from_secs(20)))
-            .ssl_opts(self.tls.login_ssl_opts())
             .init(init);
-        Ok(Conn::new(opts)?)
+        if self.tls.mode() == SslMode::Disabled {
+            let opts = opts.ip_or_hostname(Some(self.host.clone())).tcp_port(self.port);
+            return Ok(Conn::new(opts)?);
+        }
+        let login = SecureLogin::open(&self.tls, &self.host, self.port)?;
+        let opts = opts.socket(Some(login.socket().to_string_lossy().into_owned()));
+        Conn::new(opts).map_err(|err| login.refusal().map_or_else(|| err.into(), Into::into))
     }
 }
 

@@ -1,34 +1,31 @@
-//! TLS to the database, and who the server is. Through the tunnel the connection goes to
-//! 127.0.0.1, and the `mysql` crate can check a certificate only against the address it
-//! connects to (so custctl had to skip the name) and always trusts the public web roots next
-//! to the CA bundle it is given. So before every login custctl first opens a connection of its
-//! own on the same path, speaks the MySQL handshake up to the SSLRequest, and completes a TLS
-//! handshake with rustls that trusts only the CA bundle and expects the endpoint's name as RDS
-//! gives it. Only when that passes does the login (and with it the password) follow.
+//! TLS to the database, and who the server is: the mode (`--ssl-mode`), the CA bundle, and
+//! the check itself. Through the tunnel the connection goes to 127.0.0.1, but the certificate
+//! must name the endpoint as RDS gives it, and be signed by a CA in the bundle only (no public
+//! web roots). rustls does the TLS; [`super::login`] runs the login over it.
 
 use crate::cli::SslMode;
 use crate::error::InputError;
 use mysql::consts::CapabilityFlags;
 use mysql_common::io::ParseBuf;
-use mysql_common::packets::{HandshakePacket, SslRequest};
-use mysql_common::proto::MySerialize;
+use mysql_common::packets::HandshakePacket;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use std::io::{Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 /// Where AWS publishes the CA bundle that signs every RDS region's certificates.
 pub const RDS_CA_BUNDLE_URL: &str = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
 
-/// How long connecting and each read of the check may take.
-const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long connecting, the greeting and the TLS handshake may each take.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(20);
 /// A server's first packet is a few hundred bytes; more is not a MySQL server.
 const MAX_GREETING: usize = 16 * 1024;
 
@@ -139,54 +136,35 @@ impl TlsPolicy {
         self.mode
     }
 
-    /// What the `mysql` crate is told for the login that follows a passed check: TLS whenever
-    /// custctl demands it, so that the login itself is encrypted. The crate checks the chain
-    /// against the bundle (and, unavoidably, the public roots); the name was custctl's check.
-    pub fn login_ssl_opts(&self) -> Option<mysql::SslOpts> {
-        match (&self.ca, self.mode) {
-            (_, SslMode::Disabled) => None,
-            (Some(ca), _) => Some(
-                mysql::SslOpts::default()
-                    .with_root_cert_path(Some(ca.path.clone()))
-                    .with_danger_skip_domain_validation(true),
-            ),
-            (None, _) => Some(mysql::SslOpts::default().with_danger_accept_invalid_certs(true)),
-        }
+    /// Connects to `host:port` (the tunnel's local end, or the endpoint itself) and reads the
+    /// server's greeting, which must offer TLS. Nothing is sent.
+    pub async fn greet(&self, host: &str, port: u16) -> Result<Greeted, TlsRefusal> {
+        let mut stream = within(TcpStream::connect((host, port)))
+            .await
+            .map_err(|e| self.io_error(e))?;
+        let (_, greeting) = within(read_packet(&mut stream, MAX_GREETING))
+            .await
+            .map_err(|e| self.io_error(e))?;
+        self.offers_tls(&greeting)?;
+        Ok(Greeted { stream, greeting })
     }
 
-    /// Checks the server at `host:port` (the tunnel's local end, or the endpoint itself) as
-    /// the mode demands: its greeting must offer TLS, and its certificate must pass. Nothing
-    /// of the login is sent: no user name, no password.
-    pub fn check_server(&self, host: &str, port: u16) -> Result<(), TlsRefusal> {
-        if self.mode == SslMode::Disabled {
-            return Ok(());
-        }
-        let mut stream = connect(host, port).map_err(|e| self.io_error(e))?;
-        let greeting = read_packet(&mut stream).map_err(|e| self.io_error(e))?;
-        self.offers_tls(&greeting)?;
-        // The SSLRequest: the first half of a handshake response, without user or password.
-        let flags = CapabilityFlags::CLIENT_PROTOCOL_41
-            | CapabilityFlags::CLIENT_SSL
-            | CapabilityFlags::CLIENT_SECURE_CONNECTION
-            | CapabilityFlags::CLIENT_LONG_PASSWORD
-            | CapabilityFlags::CLIENT_PLUGIN_AUTH;
-        let mut request = Vec::new();
-        SslRequest::new(flags, 16 * 1024 * 1024, mysql::consts::UTF8MB4_GENERAL_CI as u8).serialize(&mut request);
-        write_packet(&mut stream, 1, &request).map_err(|e| self.io_error(e))?;
-        let mut tls = rustls::ClientConnection::new(Arc::new(self.client_config()), self.server_name())
-            .map_err(|e| self.handshake_error(e))?;
-        while tls.is_handshaking() {
-            if let Err(err) = tls.complete_io(&mut stream) {
-                let rustls_error = err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()).cloned();
-                return Err(match rustls_error {
+    /// Sends `ssl_request` (the first 32 bytes of a handshake response: capabilities, no user,
+    /// no password) as packet 1 and completes the TLS handshake, which passes only with a
+    /// certificate the mode accepts.
+    pub async fn secure(&self, mut stream: TcpStream, ssl_request: &[u8]) -> Result<TlsStream<TcpStream>, TlsRefusal> {
+        write_packet(&mut stream, 1, ssl_request)
+            .await
+            .map_err(|e| self.io_error(e))?;
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(self.client_config()));
+        within(connector.connect(self.server_name(), stream))
+            .await
+            .map_err(
+                |err| match err.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()).cloned() {
                     Some(e) => self.handshake_error(e),
                     None => self.io_error(err),
-                });
-            }
-        }
-        tls.send_close_notify();
-        let _ = tls.complete_io(&mut stream);
-        Ok(())
+                },
+            )
     }
 
     fn offers_tls(&self, greeting: &[u8]) -> Result<(), TlsRefusal> {
@@ -249,7 +227,7 @@ impl TlsPolicy {
             .unwrap_or_default()
     }
 
-    fn io_error(&self, source: std::io::Error) -> TlsRefusal {
+    pub fn io_error(&self, source: std::io::Error) -> TlsRefusal {
         TlsRefusal::Io {
             server: self.endpoint.clone(),
             source,
@@ -439,42 +417,47 @@ fn load_roots(path: &Path) -> Result<RootCertStore, InputError> {
     Ok(roots)
 }
 
-fn connect(host: &str, port: u16) -> std::io::Result<TcpStream> {
-    let mut last = None;
-    for address in (host, port).to_socket_addrs()? {
-        match TcpStream::connect_timeout(&address, CHECK_TIMEOUT) {
-            Ok(stream) => {
-                stream.set_read_timeout(Some(CHECK_TIMEOUT))?;
-                stream.set_write_timeout(Some(CHECK_TIMEOUT))?;
-                return Ok(stream);
-            }
-            Err(e) => last = Some(e),
-        }
-    }
-    Err(last.unwrap_or_else(|| std::io::Error::other(format!("{host} has no address"))))
+/// A server that greeted and offered TLS, before anything was sent to it.
+pub struct Greeted {
+    pub stream: TcpStream,
+    /// The greeting packet's payload, for the client that logs in.
+    pub greeting: Vec<u8>,
 }
 
-/// One MySQL packet's payload (3 bytes of length, 1 of sequence, then the payload).
-fn read_packet(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+/// `step`, or a timeout error after [`CHECK_TIMEOUT`].
+async fn within<T>(step: impl std::future::Future<Output = std::io::Result<T>>) -> std::io::Result<T> {
+    tokio::time::timeout(CHECK_TIMEOUT, step).await.unwrap_or_else(|_| {
+        Err(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            "no answer within 20 s",
+        ))
+    })
+}
+
+/// One MySQL packet (3 bytes of length, 1 of sequence number, then the payload) of at most
+/// `limit` bytes: its sequence number and payload.
+pub async fn read_packet(stream: &mut (impl AsyncRead + Unpin), limit: usize) -> std::io::Result<(u8, Vec<u8>)> {
     let mut header = [0u8; 4];
-    stream.read_exact(&mut header)?;
+    stream.read_exact(&mut header).await?;
     let length = u32::from_le_bytes([header[0], header[1], header[2], 0]) as usize;
-    if length > MAX_GREETING {
+    if length > limit {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidData,
-            format!("a first packet of {length} bytes is not a MySQL greeting"),
+            format!("a packet of {length} bytes where at most {limit} belong"),
         ));
     }
     let mut payload = vec![0u8; length];
-    stream.read_exact(&mut payload)?;
-    Ok(payload)
+    stream.read_exact(&mut payload).await?;
+    Ok((header[3], payload))
 }
 
-fn write_packet(stream: &mut TcpStream, sequence: u8, payload: &[u8]) -> std::io::Result<()> {
+/// Writes one packet of fewer than 16 MiB, and flushes it.
+pub async fn write_packet(stream: &mut (impl AsyncWrite + Unpin), sequence: u8, payload: &[u8]) -> std::io::Result<()> {
     let length = (payload.len() as u32).to_le_bytes();
     let mut packet = vec![length[0], length[1], length[2], sequence];
     packet.extend_from_slice(payload);
-    stream.write_all(&packet)
+    stream.write_all(&packet).await?;
+    stream.flush().await
 }
 
 /// Text from the server, with control characters escaped and its length bounded: it is
@@ -581,7 +564,7 @@ mod tests {
     fn the_name_a_certificate_must_carry_is_the_endpoints_whatever_address_is_connected_to() {
         let endpoint = "customers-db.c9akciq32.eu-west-1.rds.amazonaws.com";
         let policy = TlsPolicy::resolve(endpoint, Some(SslMode::Required), &CaLocations::default()).unwrap();
-        // check_server(host, port) gets the tunnel's 127.0.0.1; the name comes from here alone.
+        // greet(host, port) gets the tunnel's 127.0.0.1; the name comes from here alone.
         assert_eq!(policy.server_name(), ServerName::try_from(endpoint).unwrap());
         let policy = TlsPolicy::resolve("10.0.1.5", Some(SslMode::Required), &CaLocations::default()).unwrap();
         assert_eq!(policy.server_name(), ServerName::try_from("10.0.1.5").unwrap());
