@@ -251,8 +251,22 @@ fn the_right_ca_and_name_connect_and_an_unknown_ca_is_refused_before_the_login()
     assert_connected_over_tls(&sql_with(&stack, &["--env", "tls"], |c| {
         c.current_dir(project.path());
     }));
+    // Ten megabytes of rows, every byte through the verified session.
+    let rows = stack
+        .custctl()
+        .args(["--local", "sql", "--db-user", PROBE_USER, "--format", "csv"])
+        .args(["--ssl-mode", "verify-identity", "--ssl-ca", pki.ca1()])
+        .args(["-e", "SELECT seq, REPEAT('x', 200) AS pad FROM seq_1_to_50000"])
+        .env("MYSQL_PWD", PROBE_PASSWORD)
+        .env("XDG_CONFIG_HOME", "/nonexistent/custctl-tests")
+        .output()
+        .unwrap();
+    assert!(rows.status.success(), "{}", text(&rows.stderr));
+    let csv = text(&rows.stdout);
+    assert_eq!(csv.lines().count(), 50_001);
+    assert_eq!(csv.lines().last().unwrap(), format!("50000,{}", "x".repeat(200)));
     let logins = probe_logins(&stack);
-    assert_eq!(logins, 4);
+    assert_eq!(logins, 5);
 
     // A second CA, which did not sign the server's certificate: refused in both verify modes,
     // from the flag as from the config file overridden by it.
