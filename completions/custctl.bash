@@ -1182,7 +1182,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__sql)
-            opts="-e -f -i -q -h -V --execute --file --format --bastion --identity --no-bastion --db-user --database --ssl-ca --write --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            opts="-e -f -i -q -h -V --execute --file --format --bastion --identity --no-bastion --db-user --database --ssl-mode --ssl-ca --write --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1226,6 +1226,10 @@ _custctl() {
                     ;;
                 --database)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssl-mode)
+                    COMPREPLY=($(compgen -W "disabled required verify-ca verify-identity" -- "${cur}"))
                     return 0
                     ;;
                 --ssl-ca)

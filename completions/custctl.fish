@@ -241,7 +241,11 @@ complete -c custctl -n "__fish_custctl_using_subcommand sql" -l bastion -d 'Reac
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -s i -l identity -d 'The private key to log in to the bastion with (default: ssh\'s own choice: agent, ~/.ssh)' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l db-user -d 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret' -r
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l database -d 'The database (schema) to use [default: the instance\'s database name]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand sql" -l ssl-ca -d 'CA bundle that signs the server\'s certificate (RDS: the region\'s global-bundle.pem)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l ssl-mode -d 'TLS to the database: disabled, required (encrypted, nothing verified), verify-ca (the certificate chains to --ssl-ca), verify-identity (that, and it names the endpoint) [default: verify-identity for *.rds.amazonaws.com or with a CA bundle given, disabled for loopback, required for any other host]' -r -f -a "disabled\t'No TLS'
+required\t'TLS, with any certificate'
+verify-ca\t'TLS, with a certificate that chains to the CA bundle; any name'
+verify-identity\t'TLS, with a certificate that chains to the CA bundle and names the endpoint'"
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l ssl-ca -d 'The only CA bundle (PEM) trusted to sign the server\'s certificate [default: ~/.config/custctl/global-bundle.pem; RDS publishes it at https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -256,7 +260,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand sql" -l no-bastion -d 'C
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l write -d 'Allow writes (the session is read-only by default)'
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
-complete -c custctl -n "__fish_custctl_using_subcommand sql" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l stack -d 'The CloudFormation stack deployed from examples/aws/template.yaml (the environment is named after it unless --env says otherwise)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l from-outputs -d 'Read the Outputs from this file, the JSON of `aws cloudformation describe-stacks` (`-` is stdin), instead of calling DescribeStacks' -r -F

@@ -475,13 +475,49 @@ pub struct SqlArgs {
     #[arg(long, value_name = "NAME", help_heading = "Connection")]
     pub database: Option<String>,
 
-    /// CA bundle that signs the server's certificate (RDS: the region's global-bundle.pem).
-    #[arg(long, value_name = "FILE", help_heading = "Connection")]
+    /// TLS to the database: disabled, required (encrypted, nothing verified), verify-ca (the
+    /// certificate chains to --ssl-ca), verify-identity (that, and it names the endpoint)
+    /// [default: verify-identity for *.rds.amazonaws.com or with a CA bundle given, disabled for
+    /// loopback, required for any other host].
+    #[arg(
+        long,
+        env = "CUSTCTL_SSL_MODE",
+        value_enum,
+        value_name = "MODE",
+        help_heading = "Connection"
+    )]
+    pub ssl_mode: Option<SslMode>,
+
+    /// The only CA bundle (PEM) trusted to sign the server's certificate [default:
+    /// ~/.config/custctl/global-bundle.pem; RDS publishes it at
+    /// https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem].
+    #[arg(long, env = "CUSTCTL_SSL_CA", value_name = "FILE", help_heading = "Connection")]
     pub ssl_ca: Option<PathBuf>,
 
     /// Allow writes (the session is read-only by default).
     #[arg(long)]
     pub write: bool,
+}
+
+/// What TLS `custctl sql` demands of the database server (the names are MySQL's `--ssl-mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SslMode {
+    /// No TLS.
+    Disabled,
+    /// TLS, with any certificate.
+    Required,
+    /// TLS, with a certificate that chains to the CA bundle; any name.
+    VerifyCa,
+    /// TLS, with a certificate that chains to the CA bundle and names the endpoint.
+    VerifyIdentity,
+}
+
+impl std::fmt::Display for SslMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = self.to_possible_value().expect("no SslMode is skipped");
+        f.write_str(name.get_name())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -3,7 +3,7 @@
 //! `[env.<name>]` chosen with `--env` / `CUSTCTL_ENV`) > defaults. With `--local`, the running
 //! local stack supplies the endpoint, region, fake credentials and the pipeline's names.
 
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::cli::{GlobalArgs, OutputFormat, SslMode};
 use crate::error::InputError;
 use anyhow::{Context, Result};
 use custctl_local::stack::StackInfo;
@@ -27,6 +27,20 @@ pub fn custctl_state_home() -> PathBuf {
     base.join("custctl")
 }
 
+/// `$XDG_CONFIG_HOME/custctl`, or `~/.config/custctl`: the config file, and the RDS CA bundle.
+pub fn custctl_config_home() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("custctl"))
+}
+
+/// Where `custctl sql` looks for the RDS CA bundle when none is given: AWS's own file name.
+pub fn default_ssl_ca() -> Option<PathBuf> {
+    Some(custctl_config_home()?.join("global-bundle.pem"))
+}
+
 /// One named environment of the config file.
 #[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -43,6 +57,10 @@ pub struct EnvironmentConfig {
     /// Trust only the host keys in this file for the bastion (the local stack's, written by
     /// `custctl --local init`); otherwise ssh's own known_hosts.
     pub known_hosts: Option<PathBuf>,
+    /// `custctl sql`'s TLS demand (`disabled`, `required`, `verify-ca`, `verify-identity`).
+    pub ssl_mode: Option<SslMode>,
+    /// The CA bundle that signs the database's certificate (`~/` is the home directory).
+    pub ssl_ca: Option<PathBuf>,
 }
 
 /// The config file: `[env.<name>]` sections.
@@ -78,6 +96,10 @@ pub struct Settings {
     pub bastion: Option<String>,
     pub identity: Option<PathBuf>,
     pub known_hosts: Option<PathBuf>,
+    pub ssl_mode: Option<SslMode>,
+    pub ssl_ca: Option<PathBuf>,
+    /// The config file the settings came from, for errors that point into it.
+    pub config_file: Option<PathBuf>,
     pub state_dir: PathBuf,
 }
 
@@ -90,6 +112,7 @@ impl Settings {
     /// As [`Settings::resolve`], with the environment `env` of the config file (or none).
     pub fn resolve_with(global: &GlobalArgs, env: Option<&str>) -> Result<Settings> {
         let file = ConfigFile::locate().map(|path| ConfigFile::load(&path)).transpose()?;
+        let config_file = file.as_ref().map(|(path, _)| path.clone());
         let environment = match (env, file) {
             (Some(name), Some((path, file))) => file.env.get(name).cloned().ok_or_else(|| {
                 let known: Vec<&str> = file.env.keys().map(String::as_str).collect();
@@ -145,8 +168,19 @@ impl Settings {
             bastion: environment.bastion,
             identity: environment.identity,
             known_hosts: environment.known_hosts,
+            ssl_mode: environment.ssl_mode,
+            ssl_ca: environment.ssl_ca.map(|path| expand_home(&path)),
+            config_file,
             state_dir,
         })
+    }
+}
+
+/// `~/x` as `$HOME/x`; any other path as it is.
+fn expand_home(path: &Path) -> PathBuf {
+    match (path.strip_prefix("~"), std::env::var_os("HOME")) {
+        (Ok(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => path.to_path_buf(),
     }
 }
 
@@ -157,11 +191,7 @@ impl ConfigFile {
         if here.is_file() {
             return Some(here);
         }
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
-        Some(base.join("custctl").join("config.toml")).filter(|p| p.is_file())
+        Some(custctl_config_home()?.join("config.toml")).filter(|p| p.is_file())
     }
 
     pub fn load(path: &Path) -> Result<(PathBuf, ConfigFile)> {
@@ -186,5 +216,14 @@ mod tests {
         assert_eq!(prod.profile.as_deref(), Some("prod"));
         assert_eq!(prod.queue.as_deref(), Some("customers-prod"));
         assert!(toml::from_str::<ConfigFile>("[env.prod]\nqueueu = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn ssl_settings_parse_and_a_mode_that_does_not_exist_names_the_ones_that_do() {
+        let file: ConfigFile =
+            toml::from_str("[env.prod]\nssl_mode = \"verify-ca\"\nssl_ca = \"~/rds/global-bundle.pem\"\n").unwrap();
+        assert_eq!(file.env["prod"].ssl_mode, Some(SslMode::VerifyCa));
+        let err = toml::from_str::<ConfigFile>("[env.prod]\nssl_mode = \"verify_full\"\n").unwrap_err();
+        assert!(err.message().contains("verify-identity"), "{}", err.message());
     }
 }

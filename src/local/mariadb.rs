@@ -6,6 +6,10 @@
 //! server (`unix_socket` authentication), inside a directory only that user can enter (0700);
 //! no root account takes TCP; files are read and written only inside the server's own
 //! directory (`secure_file_priv`), and `LOAD DATA LOCAL` is off.
+//!
+//! RDS serves TLS with a certificate for its endpoint; this server does when its directory
+//! holds one: `tls/server-cert.pem` and `tls/server-key.pem` (custctl makes none; a test or a
+//! developer who wants to try `custctl sql --ssl-mode` against the stack puts them there).
 
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder};
@@ -86,6 +90,7 @@ impl MariaDbServer {
             // Each commit reaches the OS at once, but is flushed to disk about once a second:
             // a killed server loses nothing, only a crash of the whole machine could.
             .arg("--innodb-flush-log-at-trx-commit=2")
+            .args(tls_arguments(dir))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -234,6 +239,19 @@ pub fn make_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+/// `--ssl-cert` and `--ssl-key` when `dir/tls` holds a certificate and its key; else none.
+fn tls_arguments(dir: &Path) -> Vec<String> {
+    let cert = dir.join("tls").join("server-cert.pem");
+    let key = dir.join("tls").join("server-key.pem");
+    if !(cert.is_file() && key.is_file()) {
+        return Vec::new();
+    }
+    vec![
+        format!("--ssl-cert={}", cert.display()),
+        format!("--ssl-key={}", key.display()),
+    ]
 }
 
 fn socket_path(dir: &Path) -> PathBuf {

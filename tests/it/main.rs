@@ -14,6 +14,7 @@ mod pty;
 mod send;
 mod sql;
 mod sql_repl;
+mod sql_tls;
 mod sql_tunnel;
 mod tables;
 mod wording;

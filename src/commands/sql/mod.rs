@@ -6,25 +6,28 @@
 //! Sessions are read-only unless `--write`, and `sql_safe_updates` is always on: an UPDATE or
 //! DELETE without a key in its WHERE runs only after the user types the database's name.
 
+mod login;
 mod repl;
 mod results;
 pub mod statements;
+pub mod tls;
 pub mod tunnel;
 
-use crate::cli::{GlobalArgs, OutputFormat, SqlArgs, SqlFormat};
+use crate::cli::{GlobalArgs, OutputFormat, SqlArgs, SqlFormat, SslMode};
 use crate::config::{Settings, Target};
 use crate::error::InputError;
 use anyhow::{Context, Result};
+use login::SecureLogin;
 use mysql::prelude::Queryable;
 use mysql::{Conn, OptsBuilder};
 use results::ResultWriter;
 use statements::{Dialect, Statement};
 use std::io::{BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tls::{CaLocations, TlsPolicy, TlsRefusal};
 use tunnel::{BastionSpec, TunnelEnd, TunnelGuard};
 
 /// MariaDB/MySQL's "You are using safe update mode and you tried to update a table without a
@@ -77,28 +80,33 @@ struct Connector {
     host: String,
     port: u16,
     target: DbTarget,
-    tls: Option<mysql::SslOpts>,
+    tls: TlsPolicy,
     write: bool,
 }
 
 impl Connector {
-    fn connect(&self) -> Result<Conn, mysql::Error> {
+    /// Logs in: without TLS directly, else over custctl's own TLS ([`login`]), so that
+    /// nothing of the login (user, password) reaches a server that failed the check.
+    fn connect(&self) -> Result<Conn> {
         let mut init = vec!["SET SESSION sql_safe_updates = 1".to_string()];
         if !self.write {
             init.push("SET SESSION TRANSACTION READ ONLY".to_string());
         }
         let opts = OptsBuilder::new()
-            .ip_or_hostname(Some(self.host.clone()))
-            .tcp_port(self.port)
             .user(Some(self.target.credentials.user.clone()))
             .pass(Some(self.target.credentials.password.clone()))
             .db_name(self.target.database.clone())
             // On loopback the crate would switch to the server's unix socket, bypassing the tunnel.
             .prefer_socket(false)
             .tcp_connect_timeout(Some(Duration::from_secs(20)))
-            .ssl_opts(self.tls.clone())
             .init(init);
-        Conn::new(opts)
+        if self.tls.mode() == SslMode::Disabled {
+            let opts = opts.ip_or_hostname(Some(self.host.clone())).tcp_port(self.port);
+            return Conn::new(opts).map_err(|err| SqlError(err).into());
+        }
+        let login = SecureLogin::open(&self.tls, &self.host, self.port)?;
+        let opts = opts.socket(Some(login.socket().to_string_lossy().into_owned()));
+        Conn::new(opts).map_err(|err| login.refusal().map_or_else(|| SqlError(err).into(), Into::into))
     }
 }
 
@@ -123,7 +131,7 @@ fn run_session(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         runtime.block_on(discover(&settings, args))?
     };
-    let tls = tls_options(&target.host, args)?;
+    let tls = tls_policy(&settings, &target.host, args)?;
     // The guard lives until the end of this function, whatever way it is left.
     let tunnel = match &bastion {
         Some(spec) => Some(TunnelGuard::open(spec, &target.host, target.port)?),
@@ -299,22 +307,20 @@ fn password_from_environment_or_prompt(user: &str) -> Result<String> {
     })
 }
 
-/// TLS for RDS hosts (and whenever --ssl-ca is given), verifying the server's certificate
-/// against the CA bundle. Through the tunnel the client talks to 127.0.0.1, so the name in the
-/// certificate (the RDS endpoint) cannot match the address; the chain is still verified.
-fn tls_options(host: &str, args: &SqlArgs) -> Result<Option<mysql::SslOpts>> {
-    let is_rds = host.ends_with(".rds.amazonaws.com") || host.ends_with(".rds.amazonaws.com.cn");
-    if !is_rds && args.ssl_ca.is_none() {
-        return Ok(None);
-    }
-    let mut tls = mysql::SslOpts::default().with_danger_skip_domain_validation(true);
-    if let Some(ca) = &args.ssl_ca {
-        if !ca.is_file() {
-            return Err(InputError(format!("--ssl-ca {}: no such file", ca.display())).into());
-        }
-        tls = tls.with_root_cert_path(Some(PathBuf::from(ca)));
-    }
-    Ok(Some(tls))
+/// `--ssl-mode` and `--ssl-ca` (flags, then environment variables, then the config file),
+/// judged for the endpoint as RDS gives it: that is the name the certificate must carry,
+/// whatever address the connection goes to.
+fn tls_policy(settings: &Settings, endpoint: &str, args: &SqlArgs) -> Result<TlsPolicy> {
+    let locations = CaLocations {
+        given: args.ssl_ca.clone().or_else(|| settings.ssl_ca.clone()),
+        config_file: settings.config_file.clone(),
+        default: crate::config::default_ssl_ca(),
+    };
+    Ok(TlsPolicy::resolve(
+        endpoint,
+        args.ssl_mode.or(settings.ssl_mode),
+        &locations,
+    )?)
 }
 
 /// Connects, once the tunnel's port is known to be its ssh's, and when that fails, says
@@ -324,16 +330,22 @@ fn connect_explained(connector: &Connector, tunnel: Option<&TunnelGuard>) -> Res
         tunnel.verify()?;
     }
     connector.connect().map_err(|err| {
+        if let Some(refusal) = err.downcast_ref::<TlsRefusal>().filter(|r| r.is_verdict()) {
+            return anyhow::anyhow!(
+                "refusing to log in to {} as {}: {refusal}",
+                connector.target.identifier,
+                connector.target.credentials.user
+            );
+        }
         // ssh reports a refused forward only once the connection has tried it.
         std::thread::sleep(Duration::from_millis(150));
         if let Some(reason) = tunnel.and_then(TunnelGuard::diagnose) {
             return anyhow::Error::from(reason);
         }
         anyhow::anyhow!(
-            "connecting to {} as {}: {}",
+            "connecting to {} as {}: {err:#}",
             connector.target.identifier,
             connector.target.credentials.user,
-            SqlError(err)
         )
     })
 }
@@ -668,21 +680,23 @@ impl KillQuery {
     /// Silent when the statement is cancelled: the REPL says so once, in place of its result.
     fn kill(&self) {
         if let Some(Err(e)) = self.tunnel.map(|end| end.verify()) {
-            eprintln!("^C: could not cancel the statement: {e}");
+            eprintln!(
+                "{}custctl: could not cancel the statement: {e}; it goes on",
+                line_start()
+            );
             return;
         }
         // Set first: the statement can end with "interrupted" before KILL QUERY returns.
         self.cancelled.store(true, Ordering::SeqCst);
-        let killed = self
-            .connector
-            .connect()
-            .and_then(|mut c| c.query_drop(format!("KILL QUERY {}", self.connection_id)));
+        let killed = self.connector.connect().and_then(|mut c| {
+            c.query_drop(format!("KILL QUERY {}", self.connection_id))
+                .map_err(|e| SqlError(e).into())
+        });
         if let Err(e) = killed {
             self.cancelled.store(false, Ordering::SeqCst);
             eprintln!(
-                "{}custctl: could not cancel the statement: {}; it goes on",
-                line_start(),
-                SqlError(e)
+                "{}custctl: could not cancel the statement: {e:#}; it goes on",
+                line_start()
             );
         }
     }
