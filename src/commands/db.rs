@@ -236,7 +236,7 @@ pub fn run(global: &crate::cli::GlobalArgs, args: &DbArgs) -> Result<ExitCode> {
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let config = crate::aws::sdk_config(&settings).await;
+        let config = crate::aws::sdk_config(&settings).await?;
         crate::aws::require_region(&config)?;
         let client = aws_sdk_rds::Client::new(&config);
         let Some(identifier) = identifier else {

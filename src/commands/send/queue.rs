@@ -35,29 +35,50 @@ impl QueueTarget {
     }
 }
 
-/// GetQueueUrl; for a queue that does not exist, the error lists those with similar names.
-pub(super) async fn queue_url(client: &aws_sdk_sqs::Client, name: &str) -> Result<String> {
-    match client.get_queue_url().queue_name(name).send().await {
-        Ok(answer) => answer
-            .queue_url
-            .ok_or_else(|| anyhow::anyhow!("GetQueueUrl gave no URL for queue {name}")),
-        Err(err) => {
-            let missing = err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist());
-            if !missing {
-                return Err(anyhow::anyhow!(
-                    "looking up queue {name} (see --queue): {}",
-                    aws::describe_sdk_error(&err)
-                ));
+/// The queue's URL: GetQueueUrl for a name; for a URL, GetQueueAttributes, so that a URL
+/// naming no queue is the same clear error as a name naming none (rather than a failed
+/// SendMessageBatch for every message). `cited` is the setting as errors name it
+/// (`--queue nope (from CUSTCTL_QUEUE)`).
+pub(super) async fn queue_url(client: &aws_sdk_sqs::Client, queue: &QueueTarget, cited: &str) -> Result<String> {
+    let (missing, reason) = match &queue.url {
+        None => match client.get_queue_url().queue_name(&queue.name).send().await {
+            Ok(answer) => {
+                return answer
+                    .queue_url
+                    .ok_or_else(|| anyhow::anyhow!("GetQueueUrl gave no URL for queue {}", queue.name))
             }
-            let similar = similar_queues(client, name).await;
-            let hint = if similar.is_empty() {
-                "no queue with a similar name exists".to_string()
-            } else {
-                format!("queues with similar names: {}", similar.join(", "))
-            };
-            Err(InputError(format!("--queue {name}: no such queue ({hint})")).into())
+            Err(err) => (
+                err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist()),
+                aws::describe_sdk_error(&err),
+            ),
+        },
+        Some(url) => {
+            let answer = client
+                .get_queue_attributes()
+                .queue_url(url)
+                .attribute_names(QueueAttributeName::QueueArn)
+                .send()
+                .await;
+            match answer {
+                Ok(_) => return Ok(url.clone()),
+                Err(err) if err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist()) => {
+                    (true, aws::describe_sdk_error(&err))
+                }
+                // Permission to send without permission to read attributes: let the send decide.
+                Err(_) => return Ok(url.clone()),
+            }
         }
+    };
+    if !missing {
+        return Err(anyhow::anyhow!("looking up the queue {cited}: {reason}"));
     }
+    let similar = similar_queues(client, &queue.name).await;
+    let hint = if similar.is_empty() {
+        "no queue with a similar name exists".to_string()
+    } else {
+        format!("queues with similar names: {}", similar.join(", "))
+    };
+    Err(InputError(format!("{cited}: no such queue ({hint})")).into())
 }
 
 /// Names of existing queues that look like `name` (best first, at most 5).

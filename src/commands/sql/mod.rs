@@ -229,7 +229,7 @@ fn bastion_spec(settings: &Settings, args: &SqlArgs) -> Result<Option<BastionSpe
 
 /// The endpoint through RDS, the credentials through the master user secret or `--db-user`.
 async fn discover(settings: &Settings, args: &SqlArgs) -> Result<DbTarget> {
-    let config = crate::aws::sdk_config(settings).await;
+    let config = crate::aws::sdk_config(settings).await?;
     crate::aws::require_region(&config)?;
     let rds = aws_sdk_rds::Client::new(&config);
     let db = super::db::find(&rds, &settings.db_instance).await?;
