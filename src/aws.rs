@@ -58,27 +58,42 @@ async fn require_profile(name: &str, origin: &Origin) -> anyhow::Result<()> {
     if profiles.get_profile(name).is_some() {
         return Ok(());
     }
+    // Where aws-config looked: the variable's path, else the file in ~/.aws.
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     let searched = [
-        ("AWS_CONFIG_FILE", "~/.aws/config"),
-        ("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"),
+        ("AWS_CONFIG_FILE", "config"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
     ]
-    .map(|(variable, default)| match std::env::var(variable) {
-        Ok(path) if !path.is_empty() => format!("{path} (from {variable})"),
-        _ => default.to_string(),
-    });
+    .map(
+        |(variable, file)| match std::env::var_os(variable).filter(|v| !v.is_empty()) {
+            Some(path) => (
+                format!("{} (from {variable})", std::path::Path::new(&path).display()),
+                Some(std::path::PathBuf::from(path)),
+            ),
+            None => (
+                format!("~/.aws/{file}"),
+                home.as_ref().map(|home| home.join(".aws").join(file)),
+            ),
+        },
+    );
     let mut known: Vec<&str> = profiles.profiles().collect();
     known.sort_unstable();
-    let known = if known.is_empty() {
-        "they define no profile".to_string()
-    } else {
+    let known = if !known.is_empty() {
         format!("profiles there: {}", known.join(", "))
+    } else if searched
+        .iter()
+        .all(|(_, path)| !path.as_ref().is_some_and(|p| p.is_file()))
+    {
+        "neither file exists".to_string()
+    } else {
+        "they define no profile".to_string()
     };
     Err(InputError(format!(
         "{}: no such AWS profile in {} or {} ({known}); create it with `aws configure --profile {name}`, \
          or name another with --profile",
         origin.cite("--profile", name),
-        searched[0],
-        searched[1],
+        searched[0].0,
+        searched[1].0,
     ))
     .into())
 }

@@ -360,8 +360,8 @@ where
         // missing alias or version of one that exists; listing its qualifiers tells which.
         if let Ok(qualifiers) = function_qualifiers(lambda, function).await {
             return InputError(format!(
-                "--qualifier {qualifier}: {cited} has no alias or version {qualifier} ({qualifiers}); \
-                 leave out --qualifier to invoke $LATEST"
+                "--qualifier {qualifier}: the function {function} has no alias or version {qualifier} \
+                 ({qualifiers}); leave out --qualifier to invoke $LATEST"
             ))
             .into();
         }
@@ -385,40 +385,31 @@ where
 }
 
 async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {
-    let mut pages = lambda.list_functions().into_paginator().items().send();
-    let mut names = Vec::new();
-    while let Some(function) = pages.next().await {
-        let function = function.map_err(|e| anyhow!("ListFunctions: {}", aws::describe_sdk_error(&e)))?;
-        names.extend(function.function_name);
-    }
-    Ok(names)
+    let functions = lambda
+        .list_functions()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    let functions = functions.map_err(|e| anyhow!("ListFunctions: {}", aws::describe_sdk_error(&e)))?;
+    Ok(functions.into_iter().filter_map(|f| f.function_name).collect())
 }
 
 /// `aliases: live, beta; versions: $LATEST, 1, 2` of `function` (ListAliases,
 /// ListVersionsByFunction); an error when they cannot be listed (no such function).
 async fn function_qualifiers(lambda: &aws_sdk_lambda::Client, function: &str) -> Result<String> {
-    let mut versions = Vec::new();
-    let mut pages = lambda
+    let versions = lambda
         .list_versions_by_function()
         .function_name(function)
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(version) = pages.next().await {
-        let version = version.map_err(|e| anyhow!("ListVersionsByFunction: {}", aws::describe_sdk_error(&e)))?;
-        versions.extend(version.version);
-    }
-    let mut aliases = Vec::new();
-    let mut pages = lambda
-        .list_aliases()
-        .function_name(function)
-        .into_paginator()
-        .items()
-        .send();
-    while let Some(alias) = pages.next().await {
-        let alias = alias.map_err(|e| anyhow!("ListAliases: {}", aws::describe_sdk_error(&e)))?;
-        aliases.extend(alias.name);
-    }
+        .into_paginator();
+    let versions = versions.items().send().try_collect().await;
+    let versions = versions.map_err(|e| anyhow!("ListVersionsByFunction: {}", aws::describe_sdk_error(&e)))?;
+    let aliases = lambda.list_aliases().function_name(function).into_paginator();
+    let aliases = aliases.items().send().try_collect().await;
+    let aliases = aliases.map_err(|e| anyhow!("ListAliases: {}", aws::describe_sdk_error(&e)))?;
+    let versions = versions.into_iter().filter_map(|v| v.version).collect();
+    let aliases = aliases.into_iter().filter_map(|a| a.name).collect();
     let list = |names: Vec<String>| {
         if names.is_empty() {
             "none".to_string()

@@ -496,10 +496,12 @@ async fn list_versions(
     Path(name): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    match query.check().and_then(|()| service.function(&name)) {
-        Ok(f) => json_ok(StatusCode::OK, json!({"Versions": [configuration_json(&f)]})),
-        Err(e) => error_response(e),
-    }
+    list_of(
+        &service,
+        &name,
+        &query,
+        |f| json!({"Versions": [configuration_json(f)]}),
+    )
 }
 
 /// ListAliases: the local stack's functions have none.
@@ -508,8 +510,19 @@ async fn list_aliases(
     Path(name): Path<String>,
     Query(query): Query<ListQuery>,
 ) -> Response {
-    match query.check().and_then(|()| service.function(&name)) {
-        Ok(_) => json_ok(StatusCode::OK, json!({"Aliases": []})),
+    list_of(&service, &name, &query, |_| json!({"Aliases": []}))
+}
+
+/// A listing of one function's own resources: its paging checked, the function found, then
+/// `answer` for it.
+fn list_of(
+    service: &LambdaService,
+    name: &str,
+    query: &ListQuery,
+    answer: impl FnOnce(&LambdaFunction) -> Value,
+) -> Response {
+    match query.check().and_then(|()| service.function(name)) {
+        Ok(f) => json_ok(StatusCode::OK, answer(&f)),
         Err(e) => error_response(e),
     }
 }
