@@ -81,11 +81,44 @@ impl Cli {
     /// Parses the command line as `Cli::parse` does (bad usage exits with clap's message),
     /// noting which options were taken from environment variables.
     pub fn parse_noting_environment() -> Cli {
-        let matches = command().get_matches();
+        let matches = command()
+            .try_get_matches()
+            .unwrap_or_else(|err| exit_naming_variable(err));
         let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
         cli.global.from_environment = environment_sources(&matches);
         cli
     }
+}
+
+/// Exits as clap does for `err`; when it is a bad value that came from an option's environment
+/// variable (`CUSTCTL_OUTPUT=yaml`), which clap's message does not say (it names `--output`),
+/// says which variable.
+fn exit_naming_variable(err: clap::Error) -> ! {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let variable = match (err.kind(), err.get(ContextKind::InvalidArg)) {
+        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(ContextValue::String(shown))) => {
+            let flag = shown.split_whitespace().next().unwrap_or_default().to_string();
+            let typed = std::env::args_os().skip(1).any(|arg| {
+                arg.to_str()
+                    .is_some_and(|arg| arg == flag || arg.starts_with(&format!("{flag}=")))
+            });
+            let command = command();
+            let variable = command
+                .get_arguments()
+                .find(|arg| arg.get_long().is_some_and(|long| flag == format!("--{long}")))
+                .and_then(|arg| arg.get_env())
+                .map(|variable| variable.to_string_lossy().into_owned());
+            variable
+                .filter(|variable| !typed && std::env::var_os(variable).is_some())
+                .map(|variable| (flag, variable))
+        }
+        _ => None,
+    };
+    let _ = err.print();
+    if let Some((flag, variable)) = variable {
+        eprintln!("The value came from the environment variable {variable}: change or unset it, or pass {flag}.");
+    }
+    std::process::exit(err.exit_code())
 }
 
 /// The global options `matches` took from environment variables. Global options are

@@ -201,14 +201,16 @@ fn arn_in_event(configure: impl FnOnce(&mut std::process::Command)) -> String {
 }
 
 /// A directory with a custctl.toml and AWS profile files of its own: `[env.prod]` with a
-/// region, a profile and a dead endpoint; `[env.profiled]` with only a profile. The profiles
+/// region, a profile and a dead endpoint; `[env.profiled]` with only a profile; `[env.typo]`
+/// naming a profile that does not exist. The profiles
 /// `fileprof` (region eu-north-1) and `envprof` (region ap-south-1) have keys.
 fn settings_dir() -> tempfile::TempDir {
     let dir = custctl_test_support::scratch_dir("settings-");
     std::fs::write(
         dir.path().join("custctl.toml"),
         "[env.prod]\nregion = \"eu-west-1\"\nprofile = \"fileprof\"\nendpoint_url = \"http://127.0.0.1:1\"\n\n\
-         [env.profiled]\nprofile = \"fileprof\"\nendpoint_url = \"http://127.0.0.1:1\"\n",
+         [env.profiled]\nprofile = \"fileprof\"\nendpoint_url = \"http://127.0.0.1:1\"\n\n\
+         [env.typo]\nprofile = \"nope\"\n",
     )
     .unwrap();
     std::fs::write(
@@ -314,6 +316,11 @@ fn a_profile_that_does_not_exist_is_named_with_where_profiles_were_looked_for() 
     };
     refused(&["--profile", "nope"], &[], "--profile nope");
     refused(&[], &[("AWS_PROFILE", "nope")], "--profile nope (from AWS_PROFILE)");
+    refused(
+        &["--env", "typo"],
+        &[],
+        "--profile nope (from [env.typo] in custctl.toml)",
+    );
 
     // Without the variables: ~/.aws/config and ~/.aws/credentials, as the SDK reads them.
     let home = custctl_test_support::scratch_dir("home-");
@@ -354,8 +361,23 @@ fn errors_caused_by_an_environment_variable_name_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
+        stderr(&out).contains(
+            "error: --env prdo (from CUSTCTL_ENV): no [env.prdo] in custctl.toml (it has: prod, profiled, typo)"
+        ),
+        "{}",
         stderr(&out)
-            .contains("error: --env prdo (from CUSTCTL_ENV): no [env.prdo] in custctl.toml (it has: prod, profiled)"),
+    );
+
+    // A value clap refuses, taken from a variable.
+    let out = custctl_test_support::custctl()
+        .env("CUSTCTL_OUTPUT", "yaml")
+        .args(["send", "--generate", "1", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("invalid value 'yaml' for '--output <OUTPUT>'")
+            && stderr(&out).contains("The value came from the environment variable CUSTCTL_OUTPUT"),
         "{}",
         stderr(&out)
     );
