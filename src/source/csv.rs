@@ -94,9 +94,8 @@ impl CsvRecords {
 }
 
 /// Whether `line` reads as a CSV header naming a Customer column (`CustID,Name`, quoted or
-/// not, any case, with `,` `;` or tab between): what a CSV file read as NDJSON starts with. A
-/// line of JSON never is one (its first field would start with `{`, `[` or `"`... and a quoted
-/// field is unquoted by the CSV reader, so `"Name"` alone is JSON's string and not taken).
+/// not, any case, with `,`, `;` or a tab between): what a CSV file read as NDJSON starts with.
+/// A line that is JSON never is one (`"Name"` is JSON's string, not a header).
 pub(super) fn is_customer_header(line: &str) -> bool {
     if serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok() {
         return false;
