@@ -81,11 +81,12 @@ impl Cli {
     /// Parses the command line as `Cli::parse` does (bad usage exits with clap's message),
     /// noting which options were taken from environment variables.
     pub fn parse_noting_environment() -> Cli {
-        let matches = command()
-            .try_get_matches()
-            .unwrap_or_else(|err| exit_naming_variable(err));
+        let mut command = command();
+        let matches = command
+            .try_get_matches_from_mut(std::env::args_os())
+            .unwrap_or_else(|err| exit_naming_variable(&command, err));
         let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
-        cli.global.from_environment = environment_sources(&matches);
+        cli.global.from_environment = environment_sources(&command, &matches);
         cli
     }
 }
@@ -93,7 +94,7 @@ impl Cli {
 /// Exits as clap does for `err`; when it is a bad value that came from an option's environment
 /// variable (`CUSTCTL_OUTPUT=yaml`), which clap's message does not say (it names `--output`),
 /// says which variable.
-fn exit_naming_variable(err: clap::Error) -> ! {
+fn exit_naming_variable(command: &clap::Command, err: clap::Error) -> ! {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
     let variable = match (err.kind(), err.get(ContextKind::InvalidArg)) {
         (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(ContextValue::String(shown))) => {
@@ -102,7 +103,6 @@ fn exit_naming_variable(err: clap::Error) -> ! {
                 arg.to_str()
                     .is_some_and(|arg| arg == flag || arg.starts_with(&format!("{flag}=")))
             });
-            let command = command();
             let variable = command
                 .get_arguments()
                 .find(|arg| arg.get_long().is_some_and(|long| flag == format!("--{long}")))
@@ -123,8 +123,8 @@ fn exit_naming_variable(err: clap::Error) -> ! {
 
 /// The global options `matches` took from environment variables. Global options are
 /// propagated to the top level's matches, wherever they were given.
-fn environment_sources(matches: &clap::ArgMatches) -> BTreeMap<String, String> {
-    command()
+fn environment_sources(command: &clap::Command, matches: &clap::ArgMatches) -> BTreeMap<String, String> {
+    command
         .get_arguments()
         .filter_map(|arg| {
             let id = arg.get_id().as_str();

@@ -655,8 +655,8 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
 }
 
 /// An HTTP endpoint on loopback that answers every call as a throttled SQS does (HTTP 400,
-/// `ThrottlingException` in the JSON protocol) and counts the calls. The local stack does not
-/// throttle, and throttling is what this test is about.
+/// `ThrottlingException` in the JSON protocol) and counts the SendMessageBatch calls. The local
+/// stack does not throttle, and throttling is what this test is about.
 fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{BufRead, BufReader, Read};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -667,6 +667,7 @@ fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) 
         for stream in listener.incoming().map_while(Result::ok) {
             let mut reader = BufReader::new(stream);
             let mut length = 0usize;
+            let mut batch = false;
             loop {
                 let mut line = String::new();
                 if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -676,13 +677,18 @@ fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) 
                     if name.eq_ignore_ascii_case("content-length") {
                         length = value.trim().parse().unwrap_or(0);
                     }
+                    batch |= name.eq_ignore_ascii_case("x-amz-target") && value.trim() == "AmazonSQS.SendMessageBatch";
                 }
             }
             let mut body = vec![0; length];
             if reader.read_exact(&mut body).is_err() {
                 continue;
             }
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // Only the sends count: the queue URL's look-up (GetQueueAttributes) is throttled too,
+            // and retried by the SDK as any look-up is.
+            if batch {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
             let answer = r#"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#;
             let response = format!(
                 "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-query-error: ThrottlingException;Sender\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
