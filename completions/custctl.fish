@@ -28,9 +28,9 @@ complete -c custctl -n "__fish_custctl_needs_command" -l output -d 'Output forma
 json\t''"
 complete -c custctl -n "__fish_custctl_needs_command" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_needs_command" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_needs_command" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_needs_command" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_needs_command" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_needs_command" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -67,9 +67,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand send" -l output -d 'Outp
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand send" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand send" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand send" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand send" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand send" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -83,9 +83,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_se
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -113,9 +113,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_s
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -129,9 +129,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_s
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from down" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -143,9 +143,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_s
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from status" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -173,9 +173,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l output -d 'Ou
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand invoke" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -201,9 +201,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand logs" -l output -d 'Outp
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand logs" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand logs" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand logs" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand logs" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand logs" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -219,9 +219,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand db" -l output -d 'Output
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand db" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand db" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand db" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand db" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand db" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand db" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand db" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand db" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand db" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -250,9 +250,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand sql" -l output -d 'Outpu
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand sql" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand sql" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand sql" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand sql" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand sql" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -268,9 +268,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand init" -l output -d 'Outp
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand init" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand init" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand init" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand init" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand init" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -283,9 +283,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand completions" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -298,9 +298,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand man" -l output -d 'Outpu
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand man" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand man" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand man" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand man" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r

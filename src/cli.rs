@@ -3,6 +3,7 @@
 
 use crate::source::{FileFormat, SourceSpec};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// custctl: send, invoke, tail and query the Customer SQS -> Lambda -> MySQL pipeline.
@@ -38,15 +39,16 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "CUSTCTL_ENV", value_name = "NAME")]
     pub env: Option<String>,
 
-    /// AWS profile (default: aws-config's chain: AWS_PROFILE, then "default").
-    #[arg(long, global = true, value_name = "NAME")]
+    /// AWS profile [default: the config file's, then "default"].
+    #[arg(long, global = true, env = "AWS_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// AWS region (default: AWS_REGION, then the profile's region).
-    #[arg(long, global = true, value_name = "REGION")]
+    /// AWS region [default: AWS_DEFAULT_REGION, the config file's, then the AWS profile's].
+    #[arg(long, global = true, env = "AWS_REGION", value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS).
+    /// Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config's
+    /// AWS_ENDPOINT_URL_<SERVICE>), the config file's, else AWS].
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
@@ -61,6 +63,76 @@ pub struct GlobalArgs {
     /// The RDS instance or cluster [default: customers-db].
     #[arg(long, global = true, env = "CUSTCTL_DB_INSTANCE", value_name = "ID")]
     pub db_instance: Option<String>,
+
+    /// The options above whose value came from an environment variable (the option's id, as
+    /// `queue`, to the variable, as `CUSTCTL_QUEUE`), so that an error about one names it.
+    #[arg(skip)]
+    pub from_environment: BTreeMap<String, String>,
+}
+
+impl GlobalArgs {
+    /// The environment variable that gave option `id` its value, if one did.
+    pub fn variable_of(&self, id: &str) -> Option<&str> {
+        self.from_environment.get(id).map(String::as_str)
+    }
+}
+
+impl Cli {
+    /// Parses the command line as `Cli::parse` does (bad usage exits with clap's message),
+    /// noting which options were taken from environment variables.
+    pub fn parse_noting_environment() -> Cli {
+        let mut command = command();
+        let matches = command
+            .try_get_matches_from_mut(std::env::args_os())
+            .unwrap_or_else(|err| exit_naming_variable(&command, err));
+        let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+        cli.global.from_environment = environment_sources(&command, &matches);
+        cli
+    }
+}
+
+/// Exits as clap does for `err`; when it is a bad value that came from an option's environment
+/// variable (`CUSTCTL_OUTPUT=yaml`), which clap's message does not say (it names `--output`),
+/// says which variable.
+fn exit_naming_variable(command: &clap::Command, err: clap::Error) -> ! {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let variable = match (err.kind(), err.get(ContextKind::InvalidArg)) {
+        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(ContextValue::String(shown))) => {
+            let flag = shown.split_whitespace().next().unwrap_or_default().to_string();
+            let typed = std::env::args_os().skip(1).any(|arg| {
+                arg.to_str()
+                    .is_some_and(|arg| arg == flag || arg.starts_with(&format!("{flag}=")))
+            });
+            let variable = command
+                .get_arguments()
+                .find(|arg| arg.get_long().is_some_and(|long| flag == format!("--{long}")))
+                .and_then(|arg| arg.get_env())
+                .map(|variable| variable.to_string_lossy().into_owned());
+            variable
+                .filter(|variable| !typed && std::env::var_os(variable).is_some())
+                .map(|variable| (flag, variable))
+        }
+        _ => None,
+    };
+    let _ = err.print();
+    if let Some((flag, variable)) = variable {
+        eprintln!("The value came from the environment variable {variable}: change or unset it, or pass {flag}.");
+    }
+    std::process::exit(err.exit_code())
+}
+
+/// The global options `matches` took from environment variables. Global options are
+/// propagated to the top level's matches, wherever they were given.
+fn environment_sources(command: &clap::Command, matches: &clap::ArgMatches) -> BTreeMap<String, String> {
+    command
+        .get_arguments()
+        .filter_map(|arg| {
+            let id = arg.get_id().as_str();
+            let from_env = matches.value_source(id) == Some(clap::parser::ValueSource::EnvVariable);
+            let variable = arg.get_env()?.to_string_lossy().into_owned();
+            from_env.then(|| (id.to_string(), variable))
+        })
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

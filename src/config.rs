@@ -84,6 +84,46 @@ pub enum Target {
     Local(Box<StackInfo>),
 }
 
+/// Where a setting's value came from, so that an error about it says what to change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Typed on the command line.
+    Flag,
+    /// An environment variable (`CUSTCTL_QUEUE`, `AWS_PROFILE`).
+    Variable(String),
+    /// A `[env.NAME]` section of the config file.
+    File { path: PathBuf, section: String },
+    /// custctl's default (the deploy template's names), or aws-config's chain.
+    #[default]
+    Default,
+}
+
+impl Origin {
+    /// `--queue nope`, followed by where `nope` came from when it was not typed:
+    /// `--queue nope (from CUSTCTL_QUEUE)`. How an error names a setting: the flag that
+    /// changes it, and the variable or file that set it.
+    pub fn cite(&self, flag: &str, value: &str) -> String {
+        match self {
+            Origin::Flag => format!("{flag} {value}"),
+            Origin::Variable(variable) => format!("{flag} {value} (from {variable})"),
+            Origin::File { path, section } => {
+                format!("{flag} {value} (from [env.{section}] in {})", path.display())
+            }
+            Origin::Default => format!("{flag} {value} (the default)"),
+        }
+    }
+}
+
+/// Where each named setting came from.
+#[derive(Debug, Clone, Default)]
+pub struct Origins {
+    pub function: Origin,
+    pub queue: Origin,
+    pub db_instance: Origin,
+    pub profile: Origin,
+    pub region: Origin,
+}
+
 /// Everything a verb needs to know before it starts, with no clap types in it.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -101,6 +141,7 @@ pub struct Settings {
     /// The config file the settings came from, for errors that point into it.
     pub config_file: Option<PathBuf>,
     pub state_dir: PathBuf,
+    pub origins: Origins,
 }
 
 impl Settings {
@@ -109,62 +150,129 @@ impl Settings {
         Self::resolve_with(global, global.env.as_deref())
     }
 
+    /// `--queue NAME` and where NAME came from, for errors about the queue.
+    pub fn cite_queue(&self) -> String {
+        self.origins.queue.cite("--queue", &self.queue)
+    }
+
+    /// `--function NAME` and where NAME came from, for errors about the function.
+    pub fn cite_function(&self) -> String {
+        self.origins.function.cite("--function", &self.function)
+    }
+
+    /// `--db-instance ID` and where ID came from, for errors about the database.
+    pub fn cite_db_instance(&self) -> String {
+        self.origins.db_instance.cite("--db-instance", &self.db_instance)
+    }
+
     /// As [`Settings::resolve`], with the environment `env` of the config file (or none).
     pub fn resolve_with(global: &GlobalArgs, env: Option<&str>) -> Result<Settings> {
+        let origin_of = |id: &str| match global.variable_of(id) {
+            Some(variable) => Origin::Variable(variable.to_string()),
+            None => Origin::Flag,
+        };
         let file = ConfigFile::locate().map(|path| ConfigFile::load(&path)).transpose()?;
         let config_file = file.as_ref().map(|(path, _)| path.clone());
-        let environment = match (env, file) {
-            (Some(name), Some((path, file))) => file.env.get(name).cloned().ok_or_else(|| {
-                let known: Vec<&str> = file.env.keys().map(String::as_str).collect();
-                let known = if known.is_empty() {
-                    "none".to_string()
-                } else {
-                    known.join(", ")
+        let (environment, file_origin) = match (env, file) {
+            (Some(name), Some((path, file))) => {
+                let Some(environment) = file.env.get(name).cloned() else {
+                    let known: Vec<&str> = file.env.keys().map(String::as_str).collect();
+                    let known = if known.is_empty() {
+                        "it has no [env.NAME] section".to_string()
+                    } else {
+                        format!("it has: {}", known.join(", "))
+                    };
+                    return Err(InputError(format!(
+                        "{}: no [env.{name}] in {} ({known})",
+                        origin_of("env").cite("--env", name),
+                        path.display()
+                    ))
+                    .into());
                 };
-                InputError(format!(
-                    "--env {name}: no [env.{name}] in {} (it has: {known})",
-                    path.display()
-                ))
-            })?,
+                let origin = Origin::File {
+                    path,
+                    section: name.to_string(),
+                };
+                (environment, origin)
+            }
             (Some(name), None) => {
                 return Err(InputError(format!(
-                    "--env {name}: no config file (custctl.toml here, or $XDG_CONFIG_HOME/custctl/config.toml)"
+                    "{}: no config file (custctl.toml here, or $XDG_CONFIG_HOME/custctl/config.toml)",
+                    origin_of("env").cite("--env", name)
                 ))
                 .into())
             }
-            (None, _) => EnvironmentConfig::default(),
+            (None, _) => (EnvironmentConfig::default(), Origin::Default),
         };
-        let state_dir = global.state_dir.clone().unwrap_or_else(default_state_dir);
-        let target = if global.local {
-            let info = StackInfo::read_running(&state_dir).ok_or_else(|| {
-                anyhow::anyhow!(
-                    "--local: no local stack runs in {} (start one with `custctl local up --detach`, or unset CUSTCTL_LOCAL)",
-                    state_dir.display()
-                )
-            })?;
-            Target::Local(Box::new(info))
-        } else {
-            Target::Aws {
-                profile: global.profile.clone().or(environment.profile.clone()),
-                region: global.region.clone().or(environment.region.clone()),
-                endpoint_url: global.endpoint_url.clone().or(environment.endpoint_url.clone()),
+        // Each setting: the flag or its environment variable (clap reads both), then the
+        // config file, then the default; an empty value counts as none.
+        let layered = |id: &str, given: &Option<String>, from_file: &Option<String>| {
+            if let Some(value) = non_empty(given) {
+                Some((value, origin_of(id)))
+            } else {
+                non_empty(from_file).map(|value| (value, file_origin.clone()))
             }
         };
-        let pick = |flag: &Option<String>, file: &Option<String>, default: &str| {
-            flag.clone()
-                .or_else(|| file.clone())
-                .unwrap_or_else(|| default.to_string())
+        let state_dir = global.state_dir.clone().unwrap_or_else(default_state_dir);
+        let mut origins = Origins::default();
+        let target = if global.local {
+            let info = StackInfo::read_running(&state_dir).ok_or_else(|| no_local_stack(global, &state_dir))?;
+            Target::Local(Box::new(info))
+        } else {
+            let profile = layered("profile", &global.profile, &environment.profile);
+            // AWS_DEFAULT_REGION is aws-config's second region variable, after AWS_REGION: an
+            // environment variable too, so it comes before the file.
+            let region = layered("region", &global.region, &None)
+                .or_else(|| {
+                    std::env::var("AWS_DEFAULT_REGION")
+                        .ok()
+                        .filter(|v| !v.is_empty())
+                        .map(|v| (v, Origin::Variable("AWS_DEFAULT_REGION".into())))
+                })
+                .or_else(|| non_empty(&environment.region).map(|v| (v, file_origin.clone())));
+            // An exported AWS_ENDPOINT_URL (or AWS_ENDPOINT_URL_<SERVICE>) beats the file's
+            // endpoint: it is left to aws-config, which reads it as every AWS SDK and the AWS CLI
+            // do (a service's own variable first, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS honoured).
+            let endpoint_url = non_empty(&global.endpoint_url).or_else(|| {
+                let exported = std::env::vars_os().any(|(name, value)| {
+                    name.to_str().is_some_and(|n| n.starts_with("AWS_ENDPOINT_URL")) && !value.is_empty()
+                });
+                (!exported).then(|| non_empty(&environment.endpoint_url)).flatten()
+            });
+            let (profile, profile_origin) = profile.unzip();
+            let (region, region_origin) = region.unzip();
+            origins.profile = profile_origin.unwrap_or_default();
+            origins.region = region_origin.unwrap_or_default();
+            Target::Aws {
+                profile,
+                region,
+                endpoint_url,
+            }
         };
         // The defaults are the deploy template's names (examples/aws/template.yaml, built in),
         // which the local stack uses too.
         let defaults = custctl_rules::template::default_names();
+        let pick = |id: &str, given: &Option<String>, from_file: &Option<String>, default: &str| {
+            layered(id, given, from_file).unwrap_or_else(|| (default.to_string(), Origin::Default))
+        };
+        let (function, function_origin) = pick("function", &global.function, &environment.function, &defaults.function);
+        let (queue, queue_origin) = pick("queue", &global.queue, &environment.queue, &defaults.queue);
+        let (db_instance, db_instance_origin) = pick(
+            "db_instance",
+            &global.db_instance,
+            &environment.db_instance,
+            &defaults.db_instance,
+        );
+        origins.function = function_origin;
+        origins.queue = queue_origin;
+        origins.db_instance = db_instance_origin;
         Ok(Settings {
             target,
             output: global.output,
             quiet: global.quiet,
-            function: pick(&global.function, &environment.function, &defaults.function),
-            queue: pick(&global.queue, &environment.queue, &defaults.queue),
-            db_instance: pick(&global.db_instance, &environment.db_instance, &defaults.db_instance),
+            function,
+            queue,
+            db_instance,
             bastion: environment.bastion,
             identity: environment.identity,
             known_hosts: environment.known_hosts,
@@ -172,7 +280,28 @@ impl Settings {
             ssl_ca: environment.ssl_ca.map(|path| expand_home(&path)),
             config_file,
             state_dir,
+            origins,
         })
+    }
+}
+
+fn non_empty(value: &Option<String>) -> Option<String> {
+    value.clone().filter(|v| !v.is_empty())
+}
+
+/// `--local` (or `CUSTCTL_LOCAL`) with no stack running in the state dir: how to start one, and
+/// how to stop asking for one when the variable asked.
+fn no_local_stack(global: &GlobalArgs, state_dir: &Path) -> anyhow::Error {
+    let dir = match global.variable_of("state_dir") {
+        Some(variable) => format!("{} (from {variable})", state_dir.display()),
+        None => state_dir.display().to_string(),
+    };
+    match global.variable_of("local") {
+        Some(variable) => anyhow::anyhow!(
+            "{variable} is set, so custctl talks to the local stack, but none runs in {dir}: start one with \
+             `custctl local up --detach`, or unset {variable} to talk to AWS"
+        ),
+        None => anyhow::anyhow!("--local: no local stack runs in {dir} (start one with `custctl local up --detach`)"),
     }
 }
 

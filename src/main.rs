@@ -1,10 +1,9 @@
 //! The `custctl` binary: parse the command line, run it, turn the outcome into an exit code.
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = custctl::cli::Cli::parse();
+    let cli = custctl::cli::Cli::parse_noting_environment();
     match custctl::commands::run(cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -208,8 +208,8 @@ pub async fn list(client: &aws_sdk_rds::Client) -> Result<Vec<DbDescription>> {
 }
 
 /// The instance or cluster `identifier`; an unknown one is bad input, and the error names the
-/// ones that exist.
-pub async fn find(client: &aws_sdk_rds::Client, identifier: &str) -> Result<DbDescription> {
+/// setting as `cited` (`--db-instance x (from CUSTCTL_DB_INSTANCE)`) and the ones that exist.
+pub async fn find(client: &aws_sdk_rds::Client, identifier: &str, cited: &str) -> Result<DbDescription> {
     let all = list(client).await?;
     // A cluster's writer instance has the same endpoint; ask for the cluster by its own name.
     if let Some(found) = all.iter().find(|d| d.identifier == identifier) {
@@ -217,7 +217,7 @@ pub async fn find(client: &aws_sdk_rds::Client, identifier: &str) -> Result<DbDe
     }
     let known: Vec<&str> = all.iter().map(|d| d.identifier.as_str()).collect();
     Err(InputError(format!(
-        "--db-instance {identifier}: no such RDS instance or cluster in this region (there are: {})",
+        "{cited}: no such RDS instance or cluster in this region (there are: {})",
         if known.is_empty() {
             "none".to_string()
         } else {
@@ -236,14 +236,14 @@ pub fn run(global: &crate::cli::GlobalArgs, args: &DbArgs) -> Result<ExitCode> {
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     runtime.block_on(async {
-        let config = crate::aws::sdk_config(&settings).await;
+        let config = crate::aws::sdk_config(&settings).await?;
         crate::aws::require_region(&config)?;
         let client = aws_sdk_rds::Client::new(&config);
         let Some(identifier) = identifier else {
             output::print(settings.output, &DbList(list(&client).await?))?;
             return Ok(ExitCode::SUCCESS);
         };
-        let mut found = find(&client, &identifier).await?;
+        let mut found = find(&client, &identifier, &settings.cite_db_instance()).await?;
         if args.wait {
             found = wait_available(&client, &settings, found, Duration::from_secs(args.wait_timeout)).await?;
         }
@@ -276,7 +276,9 @@ async fn wait_available(
             );
         }
         tokio::time::sleep(Duration::from_secs(10)).await;
-        current = find(client, &current.identifier).await.context("while waiting")?;
+        current = find(client, &current.identifier, &settings.cite_db_instance())
+            .await
+            .context("while waiting")?;
     }
     progress.clear();
     Ok(current)

@@ -147,7 +147,7 @@ fn check_env_name(name: &str) -> Result<()> {
 
 /// DescribeStacks for `stack`: its Outputs as `(key, value)`.
 async fn describe_stack(settings: &Settings, stack: &str) -> Result<Vec<(String, String)>> {
-    let config = crate::aws::sdk_config(settings).await;
+    let config = crate::aws::sdk_config(settings).await?;
     crate::aws::require_region(&config)?;
     let client = aws_sdk_cloudformation::Client::new(&config);
     let answer = client.describe_stacks().stack_name(stack).send().await.map_err(|e| {

@@ -93,6 +93,26 @@ impl CsvRecords {
     }
 }
 
+/// Whether `line` reads as a CSV header naming a Customer column (`CustID,Name`, quoted or
+/// not, any case, with `,`, `;` or a tab between): what a CSV file read as NDJSON starts with.
+/// A line that is JSON never is one (`"Name"` is JSON's string, not a header).
+pub(super) fn is_customer_header(line: &str) -> bool {
+    if serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok() {
+        return false;
+    }
+    [b',', b';', b'\t'].iter().any(|&delimiter| {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .delimiter(delimiter)
+            .from_reader(line.as_bytes());
+        let mut record = csv::StringRecord::new();
+        reader.read_record(&mut record).unwrap_or(false)
+            && record
+                .iter()
+                .any(|field| ["custid", "name"].contains(&field.trim().to_ascii_lowercase().as_str()))
+    })
+}
+
 /// A CustID cell as JSON: a number when it is an integer, else the text, so that the shared
 /// schema gives its usual reason (`expected an integer, got the string "abc"`).
 fn csv_id(cell: &str) -> Value {

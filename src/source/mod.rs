@@ -141,6 +141,8 @@ pub enum SourceError {
     RepeatedColumn { file: Arc<str>, column: String },
     #[error("{file}: {reason}")]
     Malformed { file: Arc<str>, reason: String },
+    #[error("{name}:{line} is a CSV header (it names the CustID or Name column), not JSON: pass --format csv to read {name} as CSV")]
+    CsvHeaderInNdjson { name: Arc<str>, line: u64 },
 }
 
 impl From<SourceError> for crate::error::InputError {
@@ -383,6 +385,7 @@ fn read_format(
             reader: BufReader::with_capacity(64 * 1024, reader),
             buffer: Vec::new(),
             line: 0,
+            first: true,
             name,
         }),
         FileFormat::Json => {
@@ -535,6 +538,28 @@ mod tests {
             ]
         );
         assert_eq!(messages.iter().map(|m| m.position).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn csv_read_as_ndjson_is_one_error_suggesting_the_format() {
+        for header in ["CustID,Name", "\"Name\";\"CustID\"", "custid, name, email", "Name"] {
+            let text = format!("\n{header}\n1,Ann\n2,Bob\n");
+            let err = read(FileFormat::Ndjson, &text).unwrap_err();
+            assert!(
+                matches!(err, SourceError::CsvHeaderInNdjson { line: 2, .. }),
+                "{header}: {err}"
+            );
+            assert!(err.to_string().contains("--format csv"), "{err}");
+        }
+        // Only the first message is taken for a header; JSON and other text get the schema's verdict.
+        for text in [
+            "{\"CustID\":1,\"Name\":\"a\"}\nCustID,Name\n",
+            "hello,world\n",
+            "\"Name\"\n",
+        ] {
+            let messages = read(FileFormat::Ndjson, text).unwrap();
+            assert!(!messages.is_empty(), "{text}");
+        }
     }
 
     #[test]

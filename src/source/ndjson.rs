@@ -10,6 +10,8 @@ pub(super) struct NdjsonLines<R> {
     pub(super) reader: R,
     pub(super) buffer: Vec<u8>,
     pub(super) line: u64,
+    /// Whether no message has been read yet: the one line that may be a CSV header.
+    pub(super) first: bool,
     pub(super) name: Arc<str>,
 }
 
@@ -67,7 +69,16 @@ impl<R: BufRead> Iterator for NdjsonLines<R> {
             if self.buffer.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            let first = std::mem::replace(&mut self.first, false);
             return Some(Ok(match std::str::from_utf8(&self.buffer) {
+                // CSV piped in without --format: one error that says so, rather than a "not
+                // valid JSON" for every line.
+                Ok(text) if first && super::csv::is_customer_header(text) => {
+                    return Some(Err(SourceError::CsvHeaderInNdjson {
+                        name: self.name.clone(),
+                        line: self.line,
+                    }))
+                }
                 Ok(text) => Parsed::from_body(location, text.to_string()),
                 Err(_) => Parsed {
                     location,

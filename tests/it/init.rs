@@ -178,7 +178,7 @@ fn init_keeps_a_hand_written_comment_and_another_env() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("\"prod\", \"staging\""));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("(it has: prod, staging)"));
 }
 
 #[test]

@@ -74,6 +74,36 @@ fn invoke_against_a_default_stack() {
     let stack = LocalStack::up(&[]);
     each_records_fate_is_mapped_back_to_its_input(&stack);
     the_event_only_event_is_a_real_sqs_event_the_function_accepts(&stack);
+    a_qualifier_the_function_lacks_is_named_with_those_it_has(&stack);
+}
+
+fn a_qualifier_the_function_lacks_is_named_with_those_it_has(stack: &LocalStack) {
+    let out = invoke(stack, &["--qualifier", "prod", "--id", "4242", "--name", "Q"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "error: --qualifier prod: the function customer-ingest has no alias or version prod \
+             (aliases: none; versions: $LATEST)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("no such function"), "{err}");
+
+    // A function that does not exist is still that, with or without a qualifier.
+    let out = stack
+        .custctl()
+        .args(["--local", "invoke", "--qualifier", "prod", "--body", "{}"])
+        .env("CUSTCTL_FUNCTION", "customer-ingst")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--function customer-ingst (from CUSTCTL_FUNCTION) --qualifier prod: no such function"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stack.rows().iter().all(|(id, _)| *id != 4242), "nothing was invoked");
 }
 
 fn each_records_fate_is_mapped_back_to_its_input(stack: &LocalStack) {
@@ -289,7 +319,11 @@ fn the_event_only_event_is_a_real_sqs_event_the_function_accepts(stack: &LocalSt
         .args(["--local", "--function", "customer-ingst", "invoke", "--body", "{}"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a function that does not exist is bad input"
+    );
     let err = stderr(&out);
     assert!(
         err.contains("error: --function customer-ingst: no such function")

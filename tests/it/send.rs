@@ -386,7 +386,8 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
     assert!(stderr.contains("big.ndjson:2: InvalidParameterValue"), "{stderr}");
     assert!(text(&out.stdout).contains("failed"), "{}", text(&out.stdout));
 
-    // A queue that does not exist: the error names similar ones.
+    // A queue that does not exist: the error names similar ones, whether the queue was given
+    // by name, by URL or by CUSTCTL_QUEUE; nothing is reported as sent.
     let out = run(&mut send(&stack, &["--queue", "custmers", "--id", "1", "--name", "a"]));
     assert_eq!(out.status.code(), Some(2));
     assert!(
@@ -394,6 +395,120 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
         "{}",
         text(&out.stderr)
     );
+    let missing_url = format!("{}/custmers", url.rsplit_once('/').unwrap().0);
+    let out = run(&mut send(
+        &stack,
+        &["--queue", &missing_url, "--id", "1", "--name", "a"],
+    ));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains(&format!(
+            "error: --queue {missing_url}: no such queue (queues with similar names: customers"
+        )),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(text(&out.stdout), "", "no summary of a send that never started");
+    let out = run(send(&stack, &["--id", "1", "--name", "a"]).env("CUSTCTL_QUEUE", "custmers"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--queue custmers (from CUSTCTL_QUEUE): no such queue"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // A dry run of invalid input reports (the counts, and the invalid messages), then exits 2
+    // as the send would.
+    let out = run(send(&stack, &["--dry-run", "--output", "json", "--file"]).arg(&bad));
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let report = json(&out);
+    assert_eq!(
+        (
+            report["would_send"].as_u64(),
+            report["valid"].as_u64(),
+            report["invalid"].as_u64()
+        ),
+        (Some(0), Some(2), Some(28))
+    );
+    assert_eq!(
+        report["invalid_messages"][0]["location"],
+        format!("{}:2", bad.display())
+    );
+    assert!(
+        text(&out.stderr).contains("28 invalid messages") && text(&out.stderr).contains("a send would stop"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(send(&stack, &["--dry-run", "--file"]).arg(&bad));
+    assert_eq!(out.status.code(), Some(2));
+    let table = text(&out.stdout);
+    assert!(table.contains("invalid") && table.contains("28"), "{table}");
+    assert!(
+        text(&out.stderr).contains("bad.ndjson:3: CustID: expected an integer"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(custctl_test_support::messages_in(&sqs, &url).await, 0);
+
+    // --group-id on a standard queue is sent (SQS's fair queues take it as the tenant), with a
+    // note that it orders nothing.
+    let out = run(&mut send(
+        &stack,
+        &["--group-id", "tenant-a", "--id", "5", "--name", "e"],
+    ));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("note: --group-id tenant-a: customers is a standard queue")
+            && stderr.contains("fair-queue tenant")
+            && stderr.contains("no ordering"),
+        "{stderr}"
+    );
+    assert_eq!(custctl_test_support::messages_in(&sqs, &url).await, 1);
+}
+
+#[test]
+fn csv_piped_without_format_is_one_error_suggesting_format_csv() {
+    let mut child = custctl_test_support::custctl()
+        .args(["send", "--dry-run", "--file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let csv = std::fs::read(examples().join("customers.csv")).unwrap();
+    child.stdin.take().unwrap().write_all(&csv).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert_eq!(
+        stderr,
+        "error: stdin:1 is a CSV header (it names the CustID or Name column), not JSON: pass --format csv \
+         to read stdin as CSV\n"
+    );
+    assert_eq!(text(&out.stdout), "");
+
+    // With --format csv the same bytes are read.
+    let mut child = custctl_test_support::custctl()
+        .args([
+            "send",
+            "--dry-run",
+            "--format",
+            "csv",
+            "--output",
+            "json",
+            "--file",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&csv).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(json(&out)["would_send"].as_u64().unwrap() > 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -464,10 +579,18 @@ async fn a_fifo_queue_keeps_order_within_the_group_and_deduplicates_re_runs() {
         .collect();
     assert_eq!(ids, (1..=300).collect::<Vec<i64>>(), "received in the order sent");
 
-    // The same input again: SQS drops every message as a duplicate.
+    // The same input again: SQS drops every message as a duplicate, while answering that it
+    // took it; the report says how many may have been dropped, and why.
     let out = run(&mut send(&stack, &args));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(custctl_test_support::messages_in(&sqs, &url).await, 0);
+    assert_eq!(json(&out)["may_be_deduplicated"], 300);
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("up to 300 of the 300 messages counted as sent may have been dropped as duplicates")
+            && stderr.contains("last 5 minutes"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -532,8 +655,8 @@ async fn ctrl_c_then_the_printed_resume_sends_every_message_exactly_once() {
 }
 
 /// An HTTP endpoint on loopback that answers every call as a throttled SQS does (HTTP 400,
-/// `ThrottlingException` in the JSON protocol) and counts the calls. The local stack does not
-/// throttle, and throttling is what this test is about.
+/// `ThrottlingException` in the JSON protocol) and counts the SendMessageBatch calls. The local
+/// stack does not throttle, and throttling is what this test is about.
 fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::io::{BufRead, BufReader, Read};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -544,6 +667,7 @@ fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) 
         for stream in listener.incoming().map_while(Result::ok) {
             let mut reader = BufReader::new(stream);
             let mut length = 0usize;
+            let mut batch = false;
             loop {
                 let mut line = String::new();
                 if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
@@ -553,13 +677,18 @@ fn throttling_sqs() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) 
                     if name.eq_ignore_ascii_case("content-length") {
                         length = value.trim().parse().unwrap_or(0);
                     }
+                    batch |= name.eq_ignore_ascii_case("x-amz-target") && value.trim() == "AmazonSQS.SendMessageBatch";
                 }
             }
             let mut body = vec![0; length];
             if reader.read_exact(&mut body).is_err() {
                 continue;
             }
-            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            // Only the sends count: the queue URL's look-up (GetQueueAttributes) is throttled too,
+            // and retried by the SDK as any look-up is.
+            if batch {
+                counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
             let answer = r#"{"__type":"com.amazon.coral.availability#ThrottlingException","message":"Rate exceeded"}"#;
             let response = format!(
                 "HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nx-amzn-query-error: ThrottlingException;Sender\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",

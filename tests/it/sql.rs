@@ -156,6 +156,18 @@ fn db_describes_the_local_instance_and_names_the_known_ones_for_an_unknown_id() 
         stderr.contains("--db-instance nope") && stderr.contains("customers-db"),
         "{stderr}"
     );
+    let unknown = stack
+        .custctl()
+        .env("CUSTCTL_DB_INSTANCE", "nope")
+        .args(["--local", "db"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        text(&unknown.stderr).contains("error: --db-instance nope (from CUSTCTL_DB_INSTANCE): no such RDS instance"),
+        "{}",
+        text(&unknown.stderr)
+    );
 }
 
 /// Names that break naive quoting and rendering.

@@ -115,7 +115,7 @@ struct PreparedEvent {
 }
 
 async fn invoke(settings: &Settings, options: &InvokeOptions) -> Result<ExitCode> {
-    let config = aws::sdk_config(settings).await;
+    let config = aws::sdk_config(settings).await?;
     if !options.event_only {
         aws::require_region(&config)?;
     }
@@ -302,8 +302,8 @@ async fn queue_origin(settings: &Settings, config: &SdkConfig) -> QueueOrigin {
     let arn = built_queue_arn(&region, &settings.queue);
     if !settings.quiet {
         eprintln!(
-            "note: eventSourceARN is {arn}, built rather than resolved from --queue {}: {why}",
-            settings.queue
+            "note: eventSourceARN is {arn}, built rather than resolved from {}: {why}",
+            settings.cite_queue()
         );
     }
     QueueOrigin { arn, region }
@@ -338,8 +338,8 @@ async fn queue_arn(config: &SdkConfig, queue: &str) -> Result<String> {
         .context("GetQueueAttributes answered without a QueueArn")
 }
 
-/// The error for a failed Invoke call; for an unknown function, with the functions whose
-/// names are close.
+/// The error for a failed Invoke call. For a qualifier the function does not have, the
+/// aliases and versions it has; for an unknown function, the functions whose names are close.
 async fn invoke_failure<R>(
     lambda: &aws_sdk_lambda::Client,
     settings: &Settings,
@@ -350,14 +350,26 @@ where
     R: std::fmt::Debug,
 {
     let function = &settings.function;
+    let cited = settings.cite_function();
     let Some(not_found) = err.as_service_error().filter(|e| e.is_resource_not_found_exception()) else {
-        return anyhow!("invoking {function}: {}", aws::describe_sdk_error(&err));
-    };
-    let flag = match &options.qualifier {
-        Some(qualifier) => format!("--function {function} --qualifier {qualifier}"),
-        None => format!("--function {function}"),
+        return anyhow!("invoking {cited}: {}", aws::describe_sdk_error(&err));
     };
     let reason = not_found.message().unwrap_or("ResourceNotFoundException");
+    if let Some(qualifier) = &options.qualifier {
+        // Lambda answers the same ResourceNotFoundException for a missing function and for a
+        // missing alias or version of one that exists; listing its qualifiers tells which.
+        if let Ok(qualifiers) = function_qualifiers(lambda, function).await {
+            return InputError(format!(
+                "--qualifier {qualifier}: the function {function} has no alias or version {qualifier} \
+                 ({qualifiers}); leave out --qualifier to invoke $LATEST"
+            ))
+            .into();
+        }
+    }
+    let flag = match &options.qualifier {
+        Some(qualifier) => format!("{cited} --qualifier {qualifier}"),
+        None => cited,
+    };
     let hint = match function_names(lambda).await {
         Ok(names) => {
             let similar = similar_names(function, names.iter().map(String::as_str));
@@ -369,15 +381,41 @@ where
         }
         Err(e) => format!("the functions could not be listed: {e:#}"),
     };
-    anyhow!("{flag}: no such function ({reason}); {hint}")
+    InputError(format!("{flag}: no such function ({reason}); {hint}")).into()
 }
 
 async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {
-    let mut pages = lambda.list_functions().into_paginator().items().send();
-    let mut names = Vec::new();
-    while let Some(function) = pages.next().await {
-        let function = function.map_err(|e| anyhow!("ListFunctions: {}", aws::describe_sdk_error(&e)))?;
-        names.extend(function.function_name);
-    }
-    Ok(names)
+    let functions = lambda
+        .list_functions()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await;
+    let functions = functions.map_err(|e| anyhow!("ListFunctions: {}", aws::describe_sdk_error(&e)))?;
+    Ok(functions.into_iter().filter_map(|f| f.function_name).collect())
+}
+
+/// `aliases: live, beta; versions: $LATEST, 1, 2` of `function` (ListAliases,
+/// ListVersionsByFunction); an error when they cannot be listed (no such function).
+async fn function_qualifiers(lambda: &aws_sdk_lambda::Client, function: &str) -> Result<String> {
+    let versions = lambda
+        .list_versions_by_function()
+        .function_name(function)
+        .into_paginator();
+    let versions = versions.items().send().try_collect().await;
+    let versions = versions.map_err(|e| anyhow!("ListVersionsByFunction: {}", aws::describe_sdk_error(&e)))?;
+    let aliases = lambda.list_aliases().function_name(function).into_paginator();
+    let aliases = aliases.items().send().try_collect().await;
+    let aliases = aliases.map_err(|e| anyhow!("ListAliases: {}", aws::describe_sdk_error(&e)))?;
+    let versions = versions.into_iter().filter_map(|v| v.version).collect();
+    let aliases = aliases.into_iter().filter_map(|a| a.name).collect();
+    let list = |names: Vec<String>| {
+        if names.is_empty() {
+            "none".to_string()
+        } else {
+            names.join(", ")
+        }
+    };
+    Ok(format!("aliases: {}; versions: {}", list(aliases), list(versions)))
 }

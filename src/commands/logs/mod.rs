@@ -190,7 +190,7 @@ async fn logs(settings: &Settings, options: &LogsOptions) -> Result<ExitCode> {
     } else {
         None
     };
-    let config = aws::sdk_config(settings).await;
+    let config = aws::sdk_config(settings).await?;
     aws::require_region(&config)?;
     let client = Client::new(&config);
     let names = if options.groups.is_empty() {

@@ -6,7 +6,7 @@ use super::check::{Check, ProblemList};
 use super::plan::{plan_batches, Batch};
 use super::queue::{queue_url, require_content_deduplication, QueueTarget};
 use super::report::{SendReport, SentMessage};
-use super::{input_error, plural, SendOptions, BACKOFF, EXIT_INTERRUPTED, LISTED_FAILURES, MAX_ATTEMPTS};
+use super::{input_error, plural, DedupId, SendOptions, BACKOFF, EXIT_INTERRUPTED, LISTED_FAILURES, MAX_ATTEMPTS};
 use crate::aws;
 use crate::cli::OutputFormat;
 use crate::config::Settings;
@@ -331,13 +331,10 @@ pub(super) async fn deliver(
         output::print(settings.output, &report)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let config = aws::sdk_config(settings).await;
+    let config = aws::sdk_config(settings).await?;
     aws::require_region(&config)?;
     let client = aws_sdk_sqs::Client::new(&config);
-    let queue_url = match &queue.url {
-        Some(url) => url.clone(),
-        None => queue_url(&client, &queue.name).await?,
-    };
+    let queue_url = queue_url(&client, queue, &settings.cite_queue()).await?;
     if queue.is_fifo() && options.dedup_id.is_none() {
         require_content_deduplication(&client, &queue_url, &queue.name).await?;
     }
@@ -370,6 +367,9 @@ pub(super) async fn deliver(
     };
     if source.is_single() && delivery.sent == 1 && delivery.stop.is_none() {
         if let Some(message_id) = delivery.first_message_id {
+            if queue.is_fifo() && !settings.quiet {
+                eprintln!("note: {}", deduplication_note(options, &queue.name, 1));
+            }
             output::print(
                 settings.output,
                 &SentMessage {
@@ -390,6 +390,12 @@ pub(super) async fn deliver(
     }
     let mut report = SendReport::new(delivery.sent, delivery.failures, &check, elapsed, resume_at);
     report.interrupted = matches!(delivery.stop, Some(Stop::Interrupted));
+    if queue.is_fifo() && delivery.sent > 0 {
+        report.may_be_deduplicated = Some(delivery.sent);
+        if !settings.quiet {
+            eprintln!("note: {}", deduplication_note(options, &queue.name, delivery.sent));
+        }
+    }
     output::print(settings.output, &report)?;
     if let Some(skip) = resume_at {
         eprintln!(
@@ -405,6 +411,28 @@ pub(super) async fn deliver(
         None if failed > 0 => Ok(ExitCode::FAILURE),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// Why a FIFO send's "sent" may overstate what was delivered. SQS answers a message whose
+/// deduplication id it has seen in the last 5 minutes exactly as one it keeps, and drops it:
+/// "any messages sent with the same message deduplication ID are accepted successfully but
+/// aren't delivered during the 5-minute deduplication interval"
+/// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html),
+/// and it keeps the id after the message was received and deleted. No answer tells which, so
+/// the count is an upper bound, with what the ids are made of.
+pub(super) fn deduplication_note(options: &SendOptions, queue: &str, sent: u64) -> String {
+    let ids = match &options.dedup_id {
+        Some(DedupId::Auto) => "--dedup-id auto: each message's place in the source and its body",
+        Some(DedupId::Fixed(_)) => "the fixed --dedup-id",
+        None => "the queue's content-based deduplication: each body",
+    };
+    format!(
+        "{queue} is a FIFO queue: SQS answers \"sent\" for a message whose deduplication id it has seen in the \
+         last 5 minutes, and does not deliver it. If this input went to {queue} less than 5 minutes ago, up to {sent} \
+         of the {sent} message{} counted as sent may have been dropped as duplicates (ids from {ids}); after 5 \
+         minutes the same run delivers them again",
+        plural(sent)
+    )
 }
 
 /// The command line that resumes after `skip` messages: the same one, with `--skip` replaced.

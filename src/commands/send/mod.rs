@@ -63,19 +63,36 @@ pub fn run(global: &GlobalArgs, args: &SendArgs) -> Result<ExitCode> {
 pub fn send(settings: &Settings, options: SendOptions) -> Result<ExitCode> {
     let queue = QueueTarget::parse(&settings.queue);
     check_flags(&queue, &options)?;
+    if let Some(note) = group_id_note(&queue, &options) {
+        if !settings.quiet {
+            eprintln!("note: {note}");
+        }
+    }
     let mut source = Source::open(options.source.clone()).map_err(input_error)?;
     let check = check_messages(&mut source, &options, settings.quiet)?;
-    if check.invalid.count > 0 && !options.skip_invalid {
-        return Err(InputError(format!(
-            "{} invalid message{} in {}; nothing was sent (fix {}, or pass --skip-invalid to send the valid ones):{}",
+    // Without --skip-invalid an invalid message stops the run before anything is sent; a dry
+    // run still reports what it found first (its purpose), then exits as the run would.
+    let refusal = (check.invalid.count > 0 && !options.skip_invalid).then(|| {
+        InputError(format!(
+            "{} invalid message{} in {}; {} (fix {}, or pass --skip-invalid to send the {} valid one{}):{}",
             check.invalid.count,
             plural(check.invalid.count),
             source.name(),
+            if options.dry_run {
+                "a send would stop before sending anything"
+            } else {
+                "nothing was sent"
+            },
             if check.invalid.count == 1 { "it" } else { "them" },
+            check.to_send,
+            plural(check.to_send),
             check.invalid.listing()
         ))
-        .into());
-    }
+    });
+    let refusal = match refusal {
+        Some(refusal) if !options.dry_run => return Err(refusal.into()),
+        dry_run => dry_run,
+    };
     if let Some(DedupId::Fixed(id)) = &options.dedup_id {
         if check.to_send > 1 {
             return Err(InputError(format!(
@@ -97,7 +114,8 @@ pub fn send(settings: &Settings, options: SendOptions) -> Result<ExitCode> {
     if options.dry_run {
         let report = DryRunReport {
             dry_run: true,
-            would_send: check.to_send,
+            would_send: if refusal.is_some() { 0 } else { check.to_send },
+            valid: check.to_send,
             batches: check.batches,
             invalid: check.invalid.count,
             skipped: options.skip,
@@ -105,10 +123,30 @@ pub fn send(settings: &Settings, options: SendOptions) -> Result<ExitCode> {
             invalid_messages: check.invalid.listed.clone(),
         };
         output::print(settings.output, &report)?;
-        return Ok(ExitCode::SUCCESS);
+        return match refusal {
+            Some(refusal) => Err(refusal.into()),
+            None => Ok(ExitCode::SUCCESS),
+        };
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(deliver::deliver(settings, &options, &queue, source, check))
+}
+
+/// What `--group-id` does on a standard queue. Since 2025 SQS takes a MessageGroupId there
+/// too: it makes the queue a fair queue, where the group is the message's tenant, and a tenant
+/// with a backlog (a "noisy neighbour") has its messages delivered after quieter tenants'
+/// (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html;
+/// FIFO-key-terms.html: "In standard queues, using MessageGroupId enables fair queues. If
+/// strict ordering is required, use a FIFO queue."). So it is sent, with a note that it
+/// orders and deduplicates nothing.
+fn group_id_note(queue: &QueueTarget, options: &SendOptions) -> Option<String> {
+    let group = options.group_id.as_ref().filter(|_| !queue.is_fifo())?;
+    Some(format!(
+        "--group-id {group}: {} is a standard queue, where a MessageGroupId only names the fair-queue \
+         tenant of the message (SQS delivers a busy tenant's backlog after quieter tenants' messages); it \
+         gives no ordering and no deduplication, which only FIFO queues (names ending in .fifo) have",
+        queue.name
+    ))
 }
 
 fn input_error(err: SourceError) -> anyhow::Error {

@@ -5,7 +5,10 @@ use crate::aws;
 use crate::error::InputError;
 use crate::similar::similar_names;
 use anyhow::Result;
+use aws_sdk_sqs::error::SdkError;
+use aws_sdk_sqs::operation::get_queue_attributes::GetQueueAttributesError;
 use aws_sdk_sqs::types::QueueAttributeName;
+use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 /// The queue as given with `--queue`: a name, or a URL whose last segment is the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,29 +38,44 @@ impl QueueTarget {
     }
 }
 
-/// GetQueueUrl; for a queue that does not exist, the error lists those with similar names.
-pub(super) async fn queue_url(client: &aws_sdk_sqs::Client, name: &str) -> Result<String> {
-    match client.get_queue_url().queue_name(name).send().await {
-        Ok(answer) => answer
-            .queue_url
-            .ok_or_else(|| anyhow::anyhow!("GetQueueUrl gave no URL for queue {name}")),
-        Err(err) => {
-            let missing = err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist());
-            if !missing {
-                return Err(anyhow::anyhow!(
-                    "looking up queue {name} (see --queue): {}",
-                    aws::describe_sdk_error(&err)
-                ));
+/// The queue's URL: GetQueueUrl for a name; for a URL, GetQueueAttributes, so that a URL
+/// naming no queue is the same clear error as a name naming none (rather than a failed
+/// SendMessageBatch for every message). `cited` is the setting as errors name it
+/// (`--queue nope (from CUSTCTL_QUEUE)`).
+pub(super) async fn queue_url(client: &aws_sdk_sqs::Client, queue: &QueueTarget, cited: &str) -> Result<String> {
+    let (missing, reason) = match &queue.url {
+        None => match client.get_queue_url().queue_name(&queue.name).send().await {
+            Ok(answer) => {
+                return answer
+                    .queue_url
+                    .ok_or_else(|| anyhow::anyhow!("GetQueueUrl gave no URL for queue {}", queue.name))
             }
-            let similar = similar_queues(client, name).await;
-            let hint = if similar.is_empty() {
-                "no queue with a similar name exists".to_string()
-            } else {
-                format!("queues with similar names: {}", similar.join(", "))
-            };
-            Err(InputError(format!("--queue {name}: no such queue ({hint})")).into())
+            Err(err) => (
+                err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist()),
+                aws::describe_sdk_error(&err),
+            ),
+        },
+        Some(url) => {
+            match queue_attribute(client, url, QueueAttributeName::QueueArn).await {
+                Ok(_) => return Ok(url.clone()),
+                Err(err) if err.as_service_error().is_some_and(|e| e.is_queue_does_not_exist()) => {
+                    (true, aws::describe_sdk_error(&err))
+                }
+                // Permission to send without permission to read attributes: let the send decide.
+                Err(_) => return Ok(url.clone()),
+            }
         }
+    };
+    if !missing {
+        return Err(anyhow::anyhow!("looking up the queue {cited}: {reason}"));
     }
+    let similar = similar_queues(client, &queue.name).await;
+    let hint = if similar.is_empty() {
+        "no queue with a similar name exists".to_string()
+    } else {
+        format!("queues with similar names: {}", similar.join(", "))
+    };
+    Err(InputError(format!("{cited}: no such queue ({hint})")).into())
 }
 
 /// Names of existing queues that look like `name` (best first, at most 5).
@@ -90,21 +108,11 @@ pub(super) async fn similar_queues(client: &aws_sdk_sqs::Client, name: &str) -> 
 /// A FIFO queue without `--dedup-id` needs content-based deduplication, or SQS refuses every
 /// message; say so once rather than report each one.
 pub(super) async fn require_content_deduplication(client: &aws_sdk_sqs::Client, url: &str, name: &str) -> Result<()> {
-    let attributes = client
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(QueueAttributeName::ContentBasedDeduplication)
-        .send()
-        .await;
     // Without permission to read attributes, let SQS itself decide.
-    let Ok(attributes) = attributes else {
+    let Ok(content_based) = queue_attribute(client, url, QueueAttributeName::ContentBasedDeduplication).await else {
         return Ok(());
     };
-    let content_based = attributes
-        .attributes()
-        .and_then(|a| a.get(&QueueAttributeName::ContentBasedDeduplication))
-        .is_some_and(|value| value == "true");
-    if content_based {
+    if content_based.as_deref() == Some("true") {
         Ok(())
     } else {
         Err(InputError(format!(
@@ -112,4 +120,19 @@ pub(super) async fn require_content_deduplication(client: &aws_sdk_sqs::Client, 
         ))
         .into())
     }
+}
+
+/// One attribute of the queue at `url` (GetQueueAttributes), if the queue has it.
+async fn queue_attribute(
+    client: &aws_sdk_sqs::Client,
+    url: &str,
+    name: QueueAttributeName,
+) -> Result<Option<String>, SdkError<GetQueueAttributesError, HttpResponse>> {
+    let answer = client
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(name.clone())
+        .send()
+        .await?;
+    Ok(answer.attributes().and_then(|a| a.get(&name)).cloned())
 }

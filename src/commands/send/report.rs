@@ -39,6 +39,10 @@ pub(super) struct SendReport {
     /// `--skip` for the command that resumes a run that stopped early (Ctrl-C, or an error).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) resume_skip: Option<u64>,
+    /// FIFO queues: of `sent`, how many SQS may have dropped as duplicates (it answers the same
+    /// for a message it keeps and one whose deduplication id it saw in the last 5 minutes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) may_be_deduplicated: Option<u64>,
 }
 
 impl SendReport {
@@ -61,6 +65,7 @@ impl SendReport {
             invalid_messages: check.invalid.listed.clone(),
             interrupted: false,
             resume_skip,
+            may_be_deduplicated: None,
         }
     }
 }
@@ -68,16 +73,17 @@ impl SendReport {
 impl Render for SendReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let row = |name: &str, value: String| vec![name.to_string(), value];
-        (
-            vec![],
-            vec![
-                row("sent", self.sent.to_string()),
-                row("failed", self.failed.to_string()),
-                row("invalid", self.invalid.to_string()),
-                row("seconds", format!("{:.3}", self.seconds)),
-                row("msgs/s", format!("{:.1}", self.msgs_per_sec)),
-            ],
-        )
+        let mut rows = vec![row("sent", self.sent.to_string())];
+        if let Some(count) = self.may_be_deduplicated {
+            rows.push(row("of which may be deduplicated", count.to_string()));
+        }
+        rows.extend([
+            row("failed", self.failed.to_string()),
+            row("invalid", self.invalid.to_string()),
+            row("seconds", format!("{:.3}", self.seconds)),
+            row("msgs/s", format!("{:.1}", self.msgs_per_sec)),
+        ]);
+        (vec![], rows)
     }
 }
 
@@ -85,7 +91,10 @@ impl Render for SendReport {
 #[derive(Debug, Serialize)]
 pub(super) struct DryRunReport {
     pub(super) dry_run: bool,
+    /// What a send would send: the valid messages, or none when an invalid one stops it
+    /// (without --skip-invalid).
     pub(super) would_send: u64,
+    pub(super) valid: u64,
     pub(super) batches: u64,
     pub(super) invalid: u64,
     pub(super) skipped: u64,
@@ -100,6 +109,7 @@ impl Render for DryRunReport {
             vec![],
             vec![
                 row("would send", self.would_send.to_string()),
+                row("valid", self.valid.to_string()),
                 row("batches", self.batches.to_string()),
                 row("invalid", self.invalid.to_string()),
                 row("skipped (--skip)", self.skipped.to_string()),

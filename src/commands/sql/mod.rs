@@ -237,10 +237,10 @@ fn bastion_spec(settings: &Settings, args: &SqlArgs) -> Result<Option<BastionSpe
 
 /// The endpoint through RDS, the credentials through the master user secret or `--db-user`.
 async fn discover(settings: &Settings, args: &SqlArgs) -> Result<DbTarget> {
-    let config = crate::aws::sdk_config(settings).await;
+    let config = crate::aws::sdk_config(settings).await?;
     crate::aws::require_region(&config)?;
     let rds = aws_sdk_rds::Client::new(&config);
-    let db = super::db::find(&rds, &settings.db_instance).await?;
+    let db = super::db::find(&rds, &settings.db_instance, &settings.cite_db_instance()).await?;
     let host = db.endpoint.clone().ok_or_else(|| {
         anyhow::anyhow!(
             "{} has no endpoint yet (status {}); wait for it with `custctl db --db-instance {} --wait`",

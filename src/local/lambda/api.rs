@@ -1,7 +1,7 @@
 //! Lambda's REST API (`/2015-03-31/...`) for the local function and its event source mappings:
 //! Invoke (RequestResponse, Event, DryRun; `LogType=Tail`), GetFunction,
-//! GetFunctionConfiguration, UpdateFunctionConfiguration, ListFunctions, and the event source
-//! mapping calls. Errors carry `x-amzn-ErrorType`, as Lambda's REST-JSON protocol does (see
+//! GetFunctionConfiguration, UpdateFunctionConfiguration, ListFunctions, ListVersionsByFunction,
+//! ListAliases, and the event source mapping calls. Errors carry `x-amzn-ErrorType`, as Lambda's REST-JSON protocol does (see
 //! [`super::errors`]), and every answer an `x-amzn-RequestId`.
 
 use super::errors::{
@@ -133,6 +133,8 @@ impl LambdaService {
                 "/2015-03-31/functions/{name}/configuration",
                 get(get_function_configuration).put(update_function_configuration),
             )
+            .route("/2015-03-31/functions/{name}/versions", get(list_versions))
+            .route("/2015-03-31/functions/{name}/aliases", get(list_aliases))
             .route("/2015-03-31/functions/", get(list_functions))
             .route("/2015-03-31/functions", get(list_functions))
             .route(
@@ -463,6 +465,66 @@ async fn list_functions(State(service): State<Arc<LambdaService>>) -> Response {
     let mut functions: Vec<Value> = service.functions.values().map(|f| configuration_json(f)).collect();
     functions.sort_by(|a, b| a["FunctionName"].as_str().cmp(&b["FunctionName"].as_str()));
     json_ok(StatusCode::OK, json!({"Functions": functions}))
+}
+
+/// The paging parameters of ListVersionsByFunction and ListAliases. Both take `MaxItems` of 1 to
+/// 10,000 (https://docs.aws.amazon.com/lambda/latest/api/API_ListVersionsByFunction.html,
+/// API_ListAliases.html); read as text, so that a bad value gets Lambda's error rather than the
+/// router's plain-text 400.
+#[derive(serde::Deserialize)]
+struct ListQuery {
+    #[serde(rename = "MaxItems")]
+    max_items: Option<String>,
+}
+
+impl ListQuery {
+    fn check(&self) -> Result<(), AwsError> {
+        match &self.max_items {
+            Some(text) if !text.parse::<u32>().is_ok_and(|n| (1..=10_000).contains(&n)) => Err(invalid_parameter(
+                "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value \
+                 between 1 and 10000",
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// ListVersionsByFunction: the local stack publishes no versions, so a function has only
+/// `$LATEST`, which Lambda lists too (with the version-specific configuration of each).
+async fn list_versions(
+    State(service): State<Arc<LambdaService>>,
+    Path(name): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    list_of(
+        &service,
+        &name,
+        &query,
+        |f| json!({"Versions": [configuration_json(f)]}),
+    )
+}
+
+/// ListAliases: the local stack's functions have none.
+async fn list_aliases(
+    State(service): State<Arc<LambdaService>>,
+    Path(name): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    list_of(&service, &name, &query, |_| json!({"Aliases": []}))
+}
+
+/// A listing of one function's own resources: its paging checked, the function found, then
+/// `answer` for it.
+fn list_of(
+    service: &LambdaService,
+    name: &str,
+    query: &ListQuery,
+    answer: impl FnOnce(&LambdaFunction) -> Value,
+) -> Response {
+    match query.check().and_then(|()| service.function(name)) {
+        Ok(f) => json_ok(StatusCode::OK, answer(&f)),
+        Err(e) => error_response(e),
+    }
 }
 
 fn mapping_json(m: &EventSourceMapping) -> Value {

@@ -621,6 +621,12 @@ def lambda_cases():
     fails("lambda", "GetFunction", {"FunctionName": "absent"}, "ResourceNotFoundException")
     ok("lambda", "GetFunctionConfiguration", {"FunctionName": function})
     fails("lambda", "GetFunctionConfiguration", {"FunctionName": "absent"}, "ResourceNotFoundException")
+    ok("lambda", "ListVersionsByFunction", {"FunctionName": function})
+    ok("lambda", "ListVersionsByFunction", {"FunctionName": function, "MaxItems": 50})
+    fails("lambda", "ListVersionsByFunction", {"FunctionName": "absent"}, "ResourceNotFoundException")
+    ok("lambda", "ListAliases", {"FunctionName": function})
+    ok("lambda", "ListAliases", {"FunctionName": function, "FunctionVersion": "$LATEST", "MaxItems": 10})
+    fails("lambda", "ListAliases", {"FunctionName": "absent"}, "ResourceNotFoundException")
     ok("lambda", "UpdateFunctionConfiguration", {"FunctionName": function, "Description": "conformance", "Timeout": 5})
     fails("lambda", "UpdateFunctionConfiguration", {"FunctionName": function, "Timeout": 0}, "InvalidParameterValueException")
     fails("lambda", "UpdateFunctionConfiguration", {"FunctionName": function, "Layers": ["arn:aws:lambda:us-east-1:1:layer:x:1"]},
@@ -661,6 +667,7 @@ CASES = {
     "secretsmanager": (secrets_cases, {"GetSecretValue", "DescribeSecret", "ListSecrets", "CreateSecret", "PutSecretValue"}),
     "rds": (rds_cases, {"DescribeDBInstances", "DescribeDBClusters"}),
     "lambda": (lambda_cases, {"Invoke", "GetFunction", "GetFunctionConfiguration", "UpdateFunctionConfiguration", "ListFunctions",
+                              "ListVersionsByFunction", "ListAliases",
                               "CreateEventSourceMapping", "ListEventSourceMappings", "GetEventSourceMapping",
                               "UpdateEventSourceMapping"}),
 }
