@@ -78,7 +78,7 @@ pub struct SqsService {
     endpoint_base: String,
     model: Mutex<Queues>,
     wakeups: Mutex<HashMap<String, Arc<Notify>>>,
-    events: broadcast::Sender<QueueEvent>,
+    events: broadcast::Sender<crate::Stamped<QueueEvent>>,
 }
 
 impl SqsService {
@@ -123,7 +123,7 @@ impl SqsService {
                 QueueEvent::Received { .. } => {}
             }
             // Nobody listening is fine: the events are for whoever cares.
-            let _ = self.events.send(event);
+            let _ = self.events.send(crate::Stamped::new(event));
         }
         result
     }
@@ -243,7 +243,7 @@ impl SqsService {
     }
 
     /// Every message event from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<crate::Stamped<QueueEvent>> {
         self.events.subscribe()
     }
 
