@@ -129,10 +129,11 @@ impl<W: Write> Printer<W> {
                 (text, style)
             }
         };
+        let text = visible_controls(&text);
         let time = format_time(event.timestamp, "%H:%M:%S%.3f");
-        let stream = lines::short_stream(&event.stream);
+        let stream = visible_controls(lines::short_stream(&event.stream));
         let group = if self.options.show_group {
-            format!("{} ", event.group)
+            format!("{} ", visible_controls(&event.group))
         } else {
             String::new()
         };
@@ -156,11 +157,11 @@ impl<W: Write> Printer<W> {
             "{}  ingested {}  {}  {}  {}",
             instant(event.timestamp),
             instant(event.ingestion_time),
-            event.group,
-            event.stream,
+            visible_controls(&event.group),
+            visible_controls(&event.stream),
             event.event_id.as_deref().unwrap_or("-"),
         );
-        let message = event.message.trim_end();
+        let message = visible_controls(event.message.trim_end());
         if self.options.colour {
             let dim = Style::new().dimmed();
             writeln!(
@@ -298,6 +299,23 @@ fn logfmt_value(text: &str) -> String {
     quoted
 }
 
+/// `text` with its control characters but tab written as escapes (`\u{1b}`, `\n`): a log line,
+/// a stream name, is anyone's text, and must not move the cursor or recolour the terminal.
+fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\t') {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut visible = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\t' {
+            visible.extend(c.escape_default());
+        } else {
+            visible.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(visible)
+}
+
 fn level_style(level: Option<Level>) -> Style {
     match level {
         Some(Level::Error) => Style::new().fg_color(Some(AnsiColor::Red.into())).bold(),
@@ -387,6 +405,23 @@ mod tests {
         assert_eq!(value["type"], "INIT_START");
         assert_eq!(value["runtimeVersion"], "provided:al2023.v100");
         assert_eq!(value["runtimeVersionArn"], "arn:x");
+    }
+
+    #[test]
+    fn control_characters_of_a_log_line_are_shown_not_sent() {
+        let text = printed(SHORT, vec![event("x]ab\u{1b}cdefgh", "plain \u{1b}[2J\u{7} li\rne")]);
+        assert_eq!(text, "04:00:00.123 ab\\u{1b}cdefg plain \\u{1b}[2J\\u{7} li\\rne\n");
+        let detailed = printed(
+            PrinterOptions {
+                format: LogFormat::Detailed,
+                ..SHORT
+            },
+            vec![event("s", "a\u{9b}31m b")],
+        );
+        assert!(
+            !detailed.contains('\u{9b}') && detailed.contains("a\\u{9b}31m b"),
+            "{detailed}"
+        );
     }
 
     #[test]
