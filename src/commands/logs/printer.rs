@@ -9,6 +9,7 @@
 use super::lines::{self, LambdaLine, Level};
 use super::times::instant;
 use super::LogEvent;
+use crate::terminal::visible;
 use anstyle::{AnsiColor, Style};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -129,11 +130,11 @@ impl<W: Write> Printer<W> {
                 (text, style)
             }
         };
-        let text = visible_controls(&text);
+        let text = visible(&text);
         let time = format_time(event.timestamp, "%H:%M:%S%.3f");
-        let stream = visible_controls(lines::short_stream(&event.stream));
+        let stream = visible(lines::short_stream(&event.stream));
         let group = if self.options.show_group {
-            format!("{} ", visible_controls(&event.group))
+            format!("{} ", visible(&event.group))
         } else {
             String::new()
         };
@@ -157,11 +158,11 @@ impl<W: Write> Printer<W> {
             "{}  ingested {}  {}  {}  {}",
             instant(event.timestamp),
             instant(event.ingestion_time),
-            visible_controls(&event.group),
-            visible_controls(&event.stream),
+            visible(&event.group),
+            visible(&event.stream),
             event.event_id.as_deref().unwrap_or("-"),
         );
-        let message = visible_controls(event.message.trim_end());
+        let message = visible(event.message.trim_end());
         if self.options.colour {
             let dim = Style::new().dimmed();
             writeln!(
@@ -275,8 +276,8 @@ fn readable_json_line(fields: &Map<String, Value>) -> String {
 }
 
 /// A value as logfmt writes it, so that `key=value` pairs stay parseable: bare when it is one
-/// plain word, else in double quotes with `"` and `\` escaped. Control characters are escaped
-/// either way (`\n`, `\u{1b}`): a log line is anyone's text and must not drive the terminal.
+/// plain word, else in double quotes with `"` and `\` escaped. (Control characters are made
+/// visible with the rest of the line, by [`visible`].)
 fn logfmt_value(text: &str) -> String {
     let plain = !text.is_empty()
         && !text
@@ -291,29 +292,11 @@ fn logfmt_value(text: &str) -> String {
         match c {
             '"' => quoted.push_str("\\\""),
             '\\' => quoted.push_str("\\\\"),
-            c if c.is_control() => quoted.extend(c.escape_default()),
             c => quoted.push(c),
         }
     }
     quoted.push('"');
     quoted
-}
-
-/// `text` with its control characters but tab written as escapes (`\u{1b}`, `\n`): a log line,
-/// a stream name, is anyone's text, and must not move the cursor or recolour the terminal.
-fn visible_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() && c != '\t') {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut visible = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        if c.is_control() && c != '\t' {
-            visible.extend(c.escape_default());
-        } else {
-            visible.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(visible)
 }
 
 fn level_style(level: Option<Level>) -> Style {
@@ -396,7 +379,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "04:00:00.123 3f2a1b2c WARN record rejected empty=\"\" esc=\"\\u{1b}[2J\" obj=\"{\\\"a\\\":\\\"b c\\\"}\" quote=\"say \\\"hi\\\"\" reason=\"CustID: expected a positive integer\"\n"
+            "04:00:00.123 3f2a1b2c WARN record rejected empty=\"\" esc=\"\\x1B[2J\" obj=\"{\\\"a\\\":\\\"b c\\\"}\" quote=\"say \\\"hi\\\"\" reason=\"CustID: expected a positive integer\"\n"
         );
         let value = json_event(&event(
             stream,
@@ -410,7 +393,7 @@ mod tests {
     #[test]
     fn control_characters_of_a_log_line_are_shown_not_sent() {
         let text = printed(SHORT, vec![event("x]ab\u{1b}cdefgh", "plain \u{1b}[2J\u{7} li\rne")]);
-        assert_eq!(text, "04:00:00.123 ab\\u{1b}cdefg plain \\u{1b}[2J\\u{7} li\\rne\n");
+        assert_eq!(text, "04:00:00.123 ab\\x1Bcdefg plain \\x1B[2J\\x07 li\\rne\n");
         let detailed = printed(
             PrinterOptions {
                 format: LogFormat::Detailed,
@@ -419,7 +402,7 @@ mod tests {
             vec![event("s", "a\u{9b}31m b")],
         );
         assert!(
-            !detailed.contains('\u{9b}') && detailed.contains("a\\u{9b}31m b"),
+            !detailed.contains('\u{9b}') && detailed.contains("a\\x9B31m b"),
             "{detailed}"
         );
     }
