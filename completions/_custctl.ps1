@@ -108,7 +108,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;local;up' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the AWS-compatible endpoint on 127.0.0.1')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the AWS-compatible endpoint on 127.0.0.1 [default: 4566]')
             [CompletionResult]::new('--function-binary', '--function-binary', [CompletionResultType]::ParameterName, 'The function binary [default: customer-ingest beside custctl]')
             [CompletionResult]::new('--template', '--template', [CompletionResultType]::ParameterName, 'The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in]')
             [CompletionResult]::new('--stack-name', '--stack-name', [CompletionResultType]::ParameterName, 'The CloudFormation stack name the local endpoint answers DescribeStacks for')

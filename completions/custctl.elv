@@ -102,7 +102,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;local;up'= {
-            cand --port 'Port of the AWS-compatible endpoint on 127.0.0.1'
+            cand --port 'Port of the AWS-compatible endpoint on 127.0.0.1 [default: 4566]'
             cand --function-binary 'The function binary [default: customer-ingest beside custctl]'
             cand --template 'The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in]'
             cand --stack-name 'The CloudFormation stack name the local endpoint answers DescribeStacks for'

@@ -97,7 +97,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_se
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'Show whether the local stack runs, and what it serves'
 complete -c custctl -n "__fish_custctl_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'Port of the AWS-compatible endpoint on 127.0.0.1' -r
+complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'Port of the AWS-compatible endpoint on 127.0.0.1 [default: 4566]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l function-binary -d 'The function binary [default: customer-ingest beside custctl]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l template -d 'The deploy template the stack is the twin of [default: examples/aws/template.yaml, built in]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand local; and __fish_seen_subcommand_from up" -l stack-name -d 'The CloudFormation stack name the local endpoint answers DescribeStacks for' -r

@@ -416,9 +416,9 @@ pub struct UpArgs {
     #[arg(long, short)]
     pub detach: bool,
 
-    /// Port of the AWS-compatible endpoint on 127.0.0.1.
-    #[arg(long, default_value_t = 4566)]
-    pub port: u16,
+    /// Port of the AWS-compatible endpoint on 127.0.0.1 [default: 4566].
+    #[arg(long)]
+    pub port: Option<u16>,
 
     /// Start from empty: delete the queues, logs and database of earlier runs.
     #[arg(long)]

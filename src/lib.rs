@@ -10,3 +10,4 @@ pub mod progress;
 pub mod retry;
 pub mod similar;
 pub mod source;
+pub mod terminal;

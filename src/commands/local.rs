@@ -11,10 +11,11 @@ use custctl_local::stack::{self, Stack, StackInfo, StackSettings};
 use custctl_platform::signal_pid;
 use custctl_rules::template::{PipelineSettings, Template, PROJECT_TEMPLATE};
 use serde::Serialize;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 
 pub fn run(global: &GlobalArgs, command: LocalCommand) -> Result<ExitCode> {
     let state_dir = global
@@ -73,6 +74,9 @@ fn report_template_gaps(settings: &StackSettings) {
     }
 }
 
+/// The endpoint's port when `--port` is not given (LocalStack's, so tools configured for it work).
+const DEFAULT_PORT: u16 = 4566;
+
 fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
     let function_binary = match &args.function_binary {
         Some(path) if path.is_file() => path.clone(),
@@ -96,7 +100,7 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
     };
     Ok(StackSettings {
         state_dir: state_dir.to_path_buf(),
-        port: args.port,
+        port: args.port.unwrap_or(DEFAULT_PORT),
         fresh: args.fresh,
         function_binary,
         mapping: MappingSettings {
@@ -114,6 +118,9 @@ fn settings_from(state_dir: &Path, args: &UpArgs) -> Result<StackSettings> {
         template,
         pipeline,
         stack_name: args.stack_name.clone(),
+        // The function's own table definition, so that the database can be queried before the
+        // function's first cold start (which creates it too, against real RDS).
+        database_schema: vec![customer_ingest::store::CREATE_TABLE_SQL.to_string()],
     })
 }
 
@@ -126,6 +133,17 @@ fn up(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> 
         )
     })?;
     if let Some(info) = StackInfo::read_running(state_dir) {
+        // An explicit --port that the running stack does not listen on cannot be honoured
+        // without stopping it; saying "it runs" would leave the user on the wrong port.
+        if let Some(wanted) = args.port.filter(|wanted| info.port() != Some(*wanted)) {
+            return Err(InputError(format!(
+                "a local stack already runs in {} at {} (pid {}), not on --port {wanted}; use that endpoint, or run `custctl local down` first (or give another --state-dir) to start one on port {wanted}",
+                state_dir.display(),
+                info.endpoint,
+                info.pid
+            ))
+            .into());
+        }
         if !global.quiet {
             eprintln!(
                 "custctl: the local stack already runs at {} (pid {})",
@@ -196,8 +214,15 @@ async fn serve(
     std::fs::write(&temporary, serde_json::to_string_pretty(&stack.info)?)?;
     std::fs::rename(&temporary, &info_path)?;
     if !global.quiet {
+        // Started by `up --detach`, the stack has no terminal (stdin is /dev/null) and Ctrl-C
+        // cannot reach it: its log, stack.log, names what does stop it.
+        let stop = if std::io::stdin().is_terminal() {
+            "Ctrl-C stops it"
+        } else {
+            "`custctl local down` stops it"
+        };
         eprintln!(
-            "custctl: local stack ready at {} (queue {}, function {}, MariaDB on 127.0.0.1:{}, bastion on 127.0.0.1:{}); Ctrl-C stops it",
+            "custctl: local stack ready at {} (queue {}, function {}, MariaDB on 127.0.0.1:{}, bastion on 127.0.0.1:{}); {stop}",
             stack.info.endpoint,
             settings.pipeline.queue_name,
             settings.pipeline.function_name,
@@ -216,6 +241,8 @@ async fn serve(
             let _ = writeln!(out, "{} {line}", chrono::Utc::now().format("%H:%M:%S%.3f"));
         }
     };
+    // The lines of what the services published, by publishing order; see `drain`.
+    let mut pending: Vec<(u64, Vec<String>)> = Vec::new();
     loop {
         tokio::select! {
             _ = tokio::signal::ctrl_c() => break,
@@ -226,21 +253,52 @@ async fn serve(
                 }
             }
             event = queue_events.recv() => match event {
-                Ok(event) => print(describe_queue_event(&event)),
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => print(format!("({n} queue events not shown: the output fell behind)")),
-                Err(_) => break,
+                Ok(stamped) => pending.push((stamped.order, vec![describe_queue_event(&stamped.event)])),
+                Err(RecvError::Lagged(n)) => print(format!("({n} queue events not shown: the output fell behind)")),
+                Err(RecvError::Closed) => break,
             },
             event = async { match mapping_events.as_mut() { Some(rx) => rx.recv().await, None => std::future::pending().await } } => match event {
-                Ok(event) => for line in describe_mapping_event(&event) { print(line) },
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => print(format!("({n} invocation events not shown: the output fell behind)")),
-                Err(_) => mapping_events = None,
+                Ok(stamped) => pending.push((stamped.order, describe_mapping_event(&stamped.event))),
+                Err(RecvError::Lagged(n)) => print(format!("({n} invocation events not shown: the output fell behind)")),
+                Err(RecvError::Closed) => mapping_events = None,
             },
+        }
+        // A message's lines come from two channels (the queue's "received" and "deleted", the
+        // mapping's "invoked"), each in order by itself. Everything either has published by
+        // now is taken and printed in publishing order: a line published earlier is always
+        // already in its channel, so none is printed after one that happened later.
+        drain(&mut queue_events, &mut pending, |event| {
+            vec![describe_queue_event(event)]
+        });
+        if let Some(rx) = mapping_events.as_mut() {
+            drain(rx, &mut pending, describe_mapping_event);
+        }
+        pending.sort_by_key(|(order, _)| *order);
+        for line in pending.drain(..).flat_map(|(_, lines)| lines) {
+            print(line);
         }
     }
     if !global.quiet {
         eprintln!("custctl: stopping the local stack");
     }
     stack.shut_down()
+}
+
+/// Takes what `events` holds now into `pending`, described; a lag is said in its place.
+fn drain<E: Clone>(
+    events: &mut tokio::sync::broadcast::Receiver<custctl_local::Stamped<E>>,
+    pending: &mut Vec<(u64, Vec<String>)>,
+    describe: impl Fn(&E) -> Vec<String>,
+) {
+    loop {
+        match events.try_recv() {
+            Ok(stamped) => pending.push((stamped.order, describe(&stamped.event))),
+            Err(TryRecvError::Lagged(n)) => {
+                pending.push((0, vec![format!("({n} events not shown: the output fell behind)")]));
+            }
+            Err(_) => return,
+        }
+    }
 }
 
 /// The first 8 characters (by character: an id read back from a state file is not trusted to be ASCII).
@@ -304,7 +362,7 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
     let exe = std::env::current_exe()?;
     let mut command = std::process::Command::new(exe);
     command
-        .args(["local", "up", "--port", &args.port.to_string()])
+        .args(["local", "up"])
         .arg("--state-dir")
         .arg(state_dir)
         .args(["--stack-name", &args.stack_name])
@@ -315,6 +373,9 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
         .stderr(log);
     if args.fresh {
         command.arg("--fresh");
+    }
+    if let Some(port) = args.port {
+        command.args(["--port", &port.to_string()]);
     }
     if let Some(binary) = &args.function_binary {
         command.arg("--function-binary").arg(binary);

@@ -25,6 +25,26 @@ pub fn iso8601(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
+/// An event one of the stack's services published, numbered in the order of publishing across
+/// all of them: a reader of several services' events (the `local up` log) can then put a
+/// message's lines in the order they happened (received, invoked, deleted), whichever channel
+/// it happened to read first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamped<E> {
+    pub order: u64,
+    pub event: E,
+}
+
+impl<E> Stamped<E> {
+    pub fn new(event: E) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Stamped {
+            order: NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+            event,
+        }
+    }
+}
+
 /// Lambda's `LastModified` format: `2026-11-23T01:02:03.456+0000`.
 pub fn aws_lambda_timestamp() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()

@@ -221,6 +221,16 @@ impl MariaDbAdmin {
         admin.query_drop(format!("GRANT ALL ON {}.* TO {account}", quote_identifier(database)))?;
         Ok(())
     }
+
+    /// Runs `statements` (idempotent ones: `CREATE TABLE IF NOT EXISTS ...`) in `database`.
+    pub fn create_schema(&self, database: &str, statements: &[String]) -> Result<(), MariaDbError> {
+        let mut admin = self.connect()?;
+        admin.query_drop(format!("USE {}", quote_identifier(database)))?;
+        statements
+            .iter()
+            .try_for_each(|statement| admin.query_drop(statement))?;
+        Ok(())
+    }
 }
 
 impl Drop for MariaDbServer {

@@ -54,6 +54,10 @@ pub struct StackSettings {
     pub pipeline: PipelineSettings,
     /// The name the local CloudFormation answers DescribeStacks for.
     pub stack_name: String,
+    /// Statements that create the tables the function writes (`CREATE TABLE IF NOT EXISTS`),
+    /// run whenever the database is created or started, so that the database can be queried
+    /// before the function's first cold start.
+    pub database_schema: Vec<String>,
 }
 
 /// What `stack.json` records about a running stack.
@@ -86,6 +90,11 @@ pub struct StackInfo {
 }
 
 impl StackInfo {
+    /// The endpoint's port (`http://127.0.0.1:PORT`).
+    pub fn port(&self) -> Option<u16> {
+        self.endpoint.rsplit_once(':')?.1.trim_end_matches('/').parse().ok()
+    }
+
     pub fn path(state_dir: &Path) -> PathBuf {
         state_dir.join("stack.json")
     }
@@ -291,6 +300,7 @@ impl SupervisedDatabase {
         let thread_pid = pid.clone();
         let thread_password = password.clone();
         let database = settings.pipeline.database_name.clone();
+        let schema = settings.database_schema.clone();
         // The server is tied (parent-death signal) to this thread, which lives as long as the stack.
         let thread = std::thread::Builder::new()
             .name("mariadb-supervisor".into())
@@ -301,6 +311,10 @@ impl SupervisedDatabase {
                         .admin()
                         .ensure_database(&database, DB_USER, &thread_password)
                         .with_context(|| format!("creating the {database} database"))?;
+                    server
+                        .admin()
+                        .create_schema(&database, &schema)
+                        .with_context(|| format!("creating the tables of the {database} database"))?;
                     thread_pid.store(server.pid().unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
                     Ok(server)
                 };
@@ -514,7 +528,7 @@ impl Stack {
             db_secret_arn: secret_arn,
             bastion: bastion.map(|server| Box::new(BastionInfo::of(server))),
             state_dir: settings.state_dir.clone(),
-            started_at: chrono::Utc::now().to_rfc3339(),
+            started_at: crate::iso8601(&chrono::Utc::now()),
             stack_name: settings.stack_name.clone(),
         };
         Ok(Stack {

@@ -898,3 +898,91 @@ fn web_pages_rebound_names_and_unsigned_requests_are_refused() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains(password.trim()));
 }
+
+/// Issue 15, item 5: `up --port P` while the stack runs on another port says where it runs
+/// instead of ignoring --port; without --port, or with the port it has, `up` is idempotent.
+#[test]
+fn up_with_another_port_while_running_says_where_the_stack_runs() {
+    let stack = LocalStack::up(&[]);
+    let running = stack.endpoint.rsplit_once(':').unwrap().1.to_string();
+    let other = custctl_platform::free_loopback_port().unwrap().to_string();
+    let out = stack
+        .custctl()
+        .args(["local", "up", "--detach", "--port", &other])
+        .output()
+        .unwrap();
+    let why = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{why}");
+    assert!(
+        why.contains(&stack.endpoint) && why.contains(&format!("--port {other}")),
+        "{why}"
+    );
+    assert!(why.contains("custctl local down"), "{why}");
+    for same in [vec!["--port", running.as_str()], vec![]] {
+        let out = stack
+            .custctl()
+            .args(["local", "up", "--detach"])
+            .args(&same)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("already runs"));
+    }
+    assert_eq!(stack_json(&stack)["pid"], stack.info["pid"]);
+}
+
+/// Issue 15, item 17: the stack's log puts each message's lines in the order they happened
+/// (sent, received, invoked, deleted), and the detached stack's log does not say that Ctrl-C
+/// stops it (no terminal reaches it), but what does.
+#[test]
+fn the_stack_log_puts_each_messages_lines_in_order() {
+    let stack = LocalStack::up(&[]);
+    let out = stack
+        .custctl()
+        .args(["--local", "send", "--generate", "60"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    stack.wait_for_rows(60, Duration::from_secs(120));
+    let log_path = stack.state_dir().join("stack.log");
+    // The rows are in before the messages are deleted: wait for the 60 deletions to be logged
+    // (generously: on a loaded machine the function's answers can take a while).
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let log = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        if log.matches("  deleted from ").count() >= 60 || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!log.contains("Ctrl-C"), "{log}");
+    assert!(log.contains("`custctl local down` stops it"), "{log}");
+    let mut first_seen: std::collections::HashMap<&str, Vec<(&str, usize)>> = std::collections::HashMap::new();
+    for (at, line) in log.lines().enumerate() {
+        // `HH:MM:SS.mmm <8 chars of the message id>  <what happened> ...`
+        let Some((_, rest)) = line.split_once(' ') else {
+            continue;
+        };
+        let Some((id, what)) = rest.split_once("  ") else {
+            continue;
+        };
+        let kind = ["sent to", "received from", "invoked in", "deleted from"]
+            .into_iter()
+            .find(|kind| what.starts_with(kind));
+        if let Some(kind) = kind {
+            let seen = first_seen.entry(id).or_default();
+            if !seen.iter().any(|(k, _)| *k == kind) {
+                seen.push((kind, at));
+            }
+        }
+    }
+    assert_eq!(first_seen.len(), 60, "{log}");
+    for (id, seen) in &first_seen {
+        let kinds: Vec<&str> = seen.iter().map(|(kind, _)| *kind).collect();
+        assert_eq!(
+            kinds,
+            ["sent to", "received from", "invoked in", "deleted from"],
+            "message {id}: {log}"
+        );
+    }
+}

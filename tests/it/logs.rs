@@ -163,9 +163,17 @@ fn history_filter_request_id_and_summary_show_what_the_function_did() {
     assert_eq!(lines.first().unwrap()["type"], "START");
     assert_eq!(lines.last().unwrap()["type"], "REPORT");
     assert!(lines.iter().all(|l| l["requestId"] == id.as_str()), "{lines:?}");
-    let out = logs(&stack, &["--request-id", "no-such-request"]).output().unwrap();
+    let out = logs(&stack, &["--request-id", "0000dead"]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no invocation with request id no-such-request"));
+    assert!(stderr(&out).contains("no invocation with request id 0000dead"));
+    // A request id goes into a filter pattern: only hex digits and dashes are let through.
+    let out = logs(&stack, &["--request-id", "x\" || \"y"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--request-id takes a request id"),
+        "{}",
+        stderr(&out)
+    );
 
     // The summary counts what the REPORT lines say.
     let out = stack
@@ -362,4 +370,164 @@ fn a_stream_name_with_non_ascii_near_its_end_is_shortened_by_characters() {
             "no line with {short} for stream {i}: {text}"
         );
     }
+}
+
+/// Lambda's lines for one invocation with request id `id` on `stream`, and one line of its own.
+fn invocation_lines(id: &str, own: &str) -> Vec<String> {
+    vec![
+        format!("START RequestId: {id} Version: $LATEST"),
+        own.to_string(),
+        format!("END RequestId: {id}"),
+        format!("REPORT RequestId: {id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\t"),
+    ]
+}
+
+/// Issue 15, item 4: the short REPORT line shows the first 8 hex digits of the request id;
+/// `--request-id` takes them (or any start of the id that one invocation has), and when two
+/// invocations share the start it names both and asks for more of the id.
+#[test]
+fn request_id_takes_the_start_the_report_line_shows() {
+    let stack = LocalStack::up(&[]);
+    let writer = LogWriter::new(&stack);
+    let ids = [
+        "0a1b2c3d-1111-4111-8111-000000000001",
+        "0a1b2c3d-2222-4222-8222-000000000002",
+        "9f8e7d6c-3333-4333-8333-000000000003",
+    ];
+    let start = now_ms() - 60_000;
+    for (i, id) in ids.iter().enumerate() {
+        writer.put(
+            &format!("2026/11/23/[$LATEST]{i:032}"),
+            start + i as i64 * 1000,
+            &invocation_lines(id, &format!("line of invocation {i}")),
+        );
+    }
+    // What the short REPORT line shows is what --request-id takes.
+    let out = logs(&stack, &["--since", "5m"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let shown: Vec<&str> = text
+        .lines()
+        .filter_map(|line| line.split_once(" REPORT ").map(|(_, rest)| &rest[..8]))
+        .collect();
+    assert_eq!(shown, ["0a1b2c3d", "0a1b2c3d", "9f8e7d6c"], "{text}");
+
+    let out = logs(&stack, &["--since", "5m", "--request-id", shown[2]])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("line of invocation 2"), "{text}");
+    assert!(
+        !text.contains("line of invocation 0") && !text.contains("line of invocation 1"),
+        "{text}"
+    );
+
+    // A start two invocations share: both named, with what to do.
+    let out = logs(&stack, &["--since", "5m", "--request-id", "0A1B2C3D"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let why = stderr(&out);
+    assert!(
+        why.contains(ids[0]) && why.contains(ids[1]) && !why.contains(ids[2]),
+        "{why}"
+    );
+    assert!(why.contains("give more of the id"), "{why}");
+    let out = logs(
+        &stack,
+        &["--since", "5m", "--format", "json", "--request-id", "0a1b2c3d-2"],
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines = ndjson(&out);
+    assert_eq!(lines.first().unwrap()["requestId"], ids[1]);
+    assert_eq!(lines.last().unwrap()["type"], "REPORT");
+}
+
+/// Issue 15, item 19: the short format condenses INIT_START as it does START and END, and
+/// quotes a JSON field's value that has spaces, so that key=value stays parseable; in JSON
+/// output an INIT_START line is of type INIT_START.
+#[test]
+fn short_lines_leave_out_init_start_and_quote_values_with_spaces() {
+    let stack = LocalStack::up(&[]);
+    let writer = LogWriter::new(&stack);
+    let id = "5e6f7a8b-4444-4444-8444-000000000004";
+    let mut lines = vec![
+        "INIT_START Runtime Version: provided:al2023.v100\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:abc"
+            .to_string(),
+    ];
+    lines.extend(invocation_lines(
+        id,
+        r#"{"level":"WARN","message":"record rejected","reason":"CustID: expected a positive integer","message_id":"m-1"}"#,
+    ));
+    writer.put("2026/11/23/[$LATEST]5e6f7a8b00000000", now_ms() - 1000, &lines);
+    let out = logs(&stack, &["--since", "5m"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !text.contains("INIT_START") && !text.contains("Runtime Version"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"WARN record rejected message_id=m-1 reason="CustID: expected a positive integer""#),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 2, "{text}");
+    let out = logs(&stack, &["--since", "5m", "--format", "json"]).output().unwrap();
+    let events = ndjson(&out);
+    assert_eq!(events[0]["type"], "INIT_START");
+    assert_eq!(events[0]["runtimeVersion"], "provided:al2023.v100");
+}
+
+/// Issue 15, item 15: instants are RFC 3339 with milliseconds, and a window that is not today
+/// says its dates.
+#[test]
+fn times_are_rfc3339_with_milliseconds_and_windows_say_their_dates() {
+    let stack = LocalStack::up(&[]);
+    let out = logs(&stack, &["--since", "3d", "--until", "2d", "--filter", "nosuchword"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let rfc3339_ms = |text: &str| {
+        chrono::DateTime::parse_from_rfc3339(text).is_ok()
+            && text.len() == "2026-11-23T04:00:00.000Z".len()
+            && text.ends_with('Z')
+    };
+    let note = stderr(&out);
+    let between = note.split_once(" between ").map(|(_, rest)| rest).unwrap_or_default();
+    let ends: Vec<&str> = between
+        .split(" matched")
+        .next()
+        .unwrap_or_default()
+        .split(" and ")
+        .collect();
+    assert_eq!(ends.len(), 2, "{note}");
+    assert!(ends.iter().all(|end| rfc3339_ms(end)), "{note}");
+
+    let writer = LogWriter::new(&stack);
+    writer.put("s", now_ms() - 1000, &["one line".to_string()]);
+    let out = logs(&stack, &["--since", "5m", "--format", "detailed"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    assert!(rfc3339_ms(fields[0]), "{text}");
+    assert_eq!(fields[1], "ingested");
+    assert!(rfc3339_ms(fields[2]), "the ingestion time is an instant too: {text}");
+    let out = stack
+        .custctl()
+        .args(["--local", "--output", "json", "logs", "--since", "1h", "--summary"])
+        .output()
+        .unwrap();
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rfc3339_ms(summary["from"].as_str().unwrap()), "{summary}");
+    assert!(rfc3339_ms(summary["to"].as_str().unwrap()), "{summary}");
+    let out = stack
+        .custctl()
+        .args(["local", "status", "--output", "json"])
+        .output()
+        .unwrap();
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rfc3339_ms(status["started_at"].as_str().unwrap()), "{status}");
 }

@@ -596,3 +596,28 @@ fn a_state_dir_with_a_space_and_a_percent_sign_works() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(text(&out.stdout), "answer\n42\n");
 }
+
+/// Issue 15, item 7: the stack creates the Customer table (the function's own definition) when
+/// it creates the database, so it can be queried before the function's first cold start.
+#[test]
+fn right_after_up_fresh_the_customer_table_can_be_queried() {
+    let stack = LocalStack::up(&["--fresh"]);
+    let out = sql(
+        &stack,
+        &["-e", "SELECT COUNT(*) AS n FROM Customer", "--format", "json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["n"], 0, "{rows}");
+    let columns: Vec<(String, String)> = stack
+        .db()
+        .query("SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'customers' AND TABLE_NAME = 'Customer' ORDER BY ORDINAL_POSITION")
+        .unwrap();
+    assert_eq!(
+        columns,
+        [
+            ("CustID".to_string(), "int(11)".to_string()),
+            ("Name".to_string(), "varchar(255)".to_string())
+        ]
+    );
+}

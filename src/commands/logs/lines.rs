@@ -36,6 +36,12 @@ pub enum LambdaLine {
         request_id: String,
     },
     Report(Report),
+    /// `INIT_START Runtime Version: provided:al2023.v100\tRuntime Version ARN: arn:...`: the
+    /// first line of a new instance, before its init.
+    InitStart {
+        runtime_version: String,
+        runtime_version_arn: Option<String>,
+    },
     /// The function's own line (or the runtime's).
     Function,
 }
@@ -60,6 +66,17 @@ impl LambdaLine {
         if let Some(rest) = message.strip_prefix("END RequestId: ") {
             return LambdaLine::End {
                 request_id: rest.trim().to_string(),
+            };
+        }
+        if let Some(rest) = message.strip_prefix("INIT_START ") {
+            let field = |key: &str| {
+                rest.split('\t')
+                    .find_map(|field| field.trim().strip_prefix(key))
+                    .map(|value| value.trim().to_string())
+            };
+            return LambdaLine::InitStart {
+                runtime_version: field("Runtime Version: ").unwrap_or_default(),
+                runtime_version_arn: field("Runtime Version ARN: "),
             };
         }
         if message.starts_with("REPORT RequestId: ") {
@@ -162,6 +179,17 @@ pub fn short_stream(stream: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_start_is_lambdas_line() {
+        assert_eq!(
+            LambdaLine::parse("INIT_START Runtime Version: provided:al2023.v100\tRuntime Version ARN: arn:aws:lambda:local::runtime:x"),
+            LambdaLine::InitStart {
+                runtime_version: "provided:al2023.v100".into(),
+                runtime_version_arn: Some("arn:aws:lambda:local::runtime:x".into()),
+            }
+        );
+    }
 
     #[test]
     fn lambdas_lines_are_recognised() {

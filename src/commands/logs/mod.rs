@@ -6,6 +6,7 @@ mod lines;
 mod printer;
 mod summary;
 mod tail;
+mod times;
 
 use crate::aws;
 use crate::cli::{GlobalArgs, GroupByArg, LogFormatArg, LogsArgs, OutputFormat};
@@ -23,9 +24,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 use summary::SummaryBuilder;
 use tail::{
-    clock, history, instant, now_ms, EventSink, FollowEnd, FollowOptions, LiveTailSession, LiveTailUnavailable,
-    LogGroupTarget, LogQuery,
+    history, now_ms, EventSink, FollowEnd, FollowOptions, LiveTailSession, LiveTailUnavailable, LogGroupTarget,
+    LogQuery,
 };
+use times::{instant, window};
 
 /// One log event, from FilterLogEvents or a live tail session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,11 +116,26 @@ impl LogsOptions {
             until_idle,
             poll: args.poll,
             format,
-            request_id: args.request_id.clone(),
+            request_id: args.request_id.as_deref().map(request_id_or_prefix).transpose()?,
             group_by_request: args.group_by == Some(GroupByArg::Request),
             summary: args.summary,
         })
     }
+}
+
+/// A Lambda request id (a UUID) or its start, as the short REPORT line shows it (8 hex
+/// digits), lowercased as Lambda writes them. It goes into a filter pattern, so nothing but hex
+/// digits and dashes is let through.
+fn request_id_or_prefix(text: &str) -> Result<String, InputError> {
+    let id = text.trim();
+    if id.is_empty() || id.len() > 36 || !id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        return Err(InputError(
+            "--request-id takes a request id (a UUID such as 3f2a1b2c-5d6e-4f70-8a9b-0c1d2e3f4a5b) or its \
+             start, such as the 8 hex digits a short REPORT line shows"
+                .into(),
+        ));
+    }
+    Ok(id.to_ascii_lowercase())
 }
 
 /// `10m`, `2h 30m`, `1d` back from `now_ms`, or an RFC 3339 time, a time without zone (UTC) or
@@ -257,11 +274,7 @@ async fn logs(settings: &Settings, options: &LogsOptions) -> Result<ExitCode> {
     .await?;
     sink.flush()?;
     if notes && sink.printer.printed() == 0 && !options.follow {
-        let window = format!(
-            "between {} and {}",
-            clock(options.start_ms),
-            clock(options.end_ms.unwrap_or_else(now_ms))
-        );
+        let window = window(options.start_ms, options.end_ms.unwrap_or_else(now_ms));
         let groups: Vec<&str> = query.groups.iter().map(|g| g.name.as_str()).collect();
         match &options.filter {
             Some(filter) => eprintln!(
@@ -390,53 +403,91 @@ async fn summary(client: &Client, settings: &Settings, options: &LogsOptions, qu
         Ok(())
     })
     .await?;
-    let time = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_default()
-    };
-    let summary = builder.finish(time(options.start_ms), time(options.end_ms.unwrap_or_else(now_ms)));
+    let summary = builder.finish(
+        instant(options.start_ms),
+        instant(options.end_ms.unwrap_or_else(now_ms)),
+    );
     output::print(settings.output, &summary)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// `--request-id`: finds the invocation's START, then prints its stream from there to its
-/// REPORT (an instance runs one invocation at a time, so those lines are all its own).
+/// REPORT (an instance runs one invocation at a time, so those lines are all its own). The id
+/// may be given in full or by its start, as long as one invocation of the window has it.
 async fn one_invocation(
     client: &Client,
     options: &LogsOptions,
     query: &LogQuery,
-    request_id: &str,
+    prefix: &str,
     sink: &mut PrintingSink,
 ) -> Result<ExitCode> {
+    // A phrase matches anywhere in a message, so the start of an id finds every invocation
+    // whose id begins with it.
     let marks = LogQuery {
-        filter: Some(format!("\"RequestId: {request_id}\"")),
+        filter: Some(format!("\"RequestId: {prefix}\"")),
         ..query.clone()
     };
-    let mut start: Option<LogEvent> = None;
-    let mut report_at: Option<i64> = None;
+    // Each matching invocation's first START, by full id, and its REPORT's time.
+    let mut starts: std::collections::BTreeMap<String, LogEvent> = std::collections::BTreeMap::new();
+    let mut reports: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
     history(client, &marks, options.start_ms, options.end_ms, |event| {
         match LambdaLine::parse(&event.message) {
-            LambdaLine::Start { request_id: id } if id == request_id && start.is_none() => start = Some(event),
-            LambdaLine::Report(report) if report.request_id == request_id => report_at = Some(event.timestamp),
+            LambdaLine::Start { request_id: id } if id.starts_with(prefix) => {
+                starts.entry(id).or_insert(event);
+            }
+            LambdaLine::Report(report) if report.request_id.starts_with(prefix) => {
+                reports.insert(report.request_id, event.timestamp);
+            }
             _ => {}
         }
         Ok(())
     })
     .await?;
-    let Some(start) = start else {
-        return Err(anyhow!(
-            "no invocation with request id {request_id} in {} between {} and {}; widen --since",
-            query
-                .groups
-                .iter()
-                .map(|g| g.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            clock(options.start_ms),
-            clock(options.end_ms.unwrap_or_else(now_ms)),
-        ));
+    let groups = || {
+        query
+            .groups
+            .iter()
+            .map(|g| g.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     };
+    let window = || window(options.start_ms, options.end_ms.unwrap_or_else(now_ms));
+    // A full id that is also the start of another (never for UUIDs) still means itself.
+    let chosen = match starts.remove_entry(prefix) {
+        Some(exact) => exact,
+        None if starts.len() > 1 => {
+            const LISTED: usize = 20;
+            let mut matches: Vec<String> = starts
+                .iter()
+                .take(LISTED)
+                .map(|(id, start)| format!("{id} (started {})", instant(start.timestamp)))
+                .collect();
+            if starts.len() > LISTED {
+                matches.push(format!("and {} more", starts.len() - LISTED));
+            }
+            return Err(InputError(format!(
+                "--request-id {prefix} is the start of {} invocations' ids in {} {}; give more of the id: {}",
+                starts.len(),
+                groups(),
+                window(),
+                matches.join(", ")
+            ))
+            .into());
+        }
+        None => match starts.pop_first() {
+            Some(only) => only,
+            None => {
+                return Err(anyhow!(
+                    "no invocation with request id {prefix} in {} {}; widen --since",
+                    groups(),
+                    window()
+                ))
+            }
+        },
+    };
+    let (request_id, start) = chosen;
+    let request_id = request_id.as_str();
+    let report_at = reports.get(request_id).copied();
     let stream = LogQuery {
         groups: query.groups.iter().filter(|g| g.name == start.group).cloned().collect(),
         filter: None,

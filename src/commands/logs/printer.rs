@@ -7,7 +7,9 @@
 //! then printed together, so that concurrent instances do not interleave.
 
 use super::lines::{self, LambdaLine, Level};
+use super::times::instant;
 use super::LogEvent;
+use crate::terminal::visible;
 use anstyle::{AnsiColor, Style};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
@@ -114,7 +116,9 @@ impl<W: Write> Printer<W> {
     fn write_short(&mut self, event: &LogEvent) -> io::Result<()> {
         let line = LambdaLine::parse(&event.message);
         let (text, style) = match &line {
-            LambdaLine::Start { .. } | LambdaLine::End { .. } => return Ok(()),
+            // Lambda's own lines are condensed into the REPORT line: its `init ... ms` is what
+            // INIT_START marks (a cold start); the detailed and JSON formats keep them.
+            LambdaLine::InitStart { .. } | LambdaLine::Start { .. } | LambdaLine::End { .. } => return Ok(()),
             LambdaLine::Report(report) => (condensed_report(report), Style::new().dimmed()),
             LambdaLine::Function => {
                 let fields = lines::json_fields(&event.message);
@@ -126,10 +130,11 @@ impl<W: Write> Printer<W> {
                 (text, style)
             }
         };
+        let text = visible(&text);
         let time = format_time(event.timestamp, "%H:%M:%S%.3f");
-        let stream = lines::short_stream(&event.stream);
+        let stream = visible(lines::short_stream(&event.stream));
         let group = if self.options.show_group {
-            format!("{} ", event.group)
+            format!("{} ", visible(&event.group))
         } else {
             String::new()
         };
@@ -151,13 +156,13 @@ impl<W: Write> Printer<W> {
         let style = level_style(lines::level(&event.message, fields.as_ref()));
         let head = format!(
             "{}  ingested {}  {}  {}  {}",
-            format_time(event.timestamp, "%Y-%m-%dT%H:%M:%S%.3fZ"),
-            format_time(event.ingestion_time, "%H:%M:%S%.3f"),
-            event.group,
-            event.stream,
+            instant(event.timestamp),
+            instant(event.ingestion_time),
+            visible(&event.group),
+            visible(&event.stream),
             event.event_id.as_deref().unwrap_or("-"),
         );
-        let message = event.message.trim_end();
+        let message = visible(event.message.trim_end());
         if self.options.colour {
             let dim = Style::new().dimmed();
             writeln!(
@@ -178,7 +183,7 @@ impl<W: Write> Printer<W> {
 pub fn json_event(event: &LogEvent) -> Value {
     let mut value = json!({
         "timestamp": event.timestamp,
-        "time": format_time(event.timestamp, "%Y-%m-%dT%H:%M:%S%.3fZ"),
+        "time": instant(event.timestamp),
         "ingestionTime": event.ingestion_time,
         "logGroup": event.group,
         "logStream": event.stream,
@@ -196,6 +201,16 @@ pub fn json_event(event: &LogEvent) -> Value {
         LambdaLine::End { request_id } => {
             value["type"] = "END".into();
             value["requestId"] = request_id.clone().into();
+        }
+        LambdaLine::InitStart {
+            runtime_version,
+            runtime_version_arn,
+        } => {
+            value["type"] = "INIT_START".into();
+            value["runtimeVersion"] = runtime_version.clone().into();
+            if let Some(arn) = runtime_version_arn {
+                value["runtimeVersionArn"] = arn.clone().into();
+            }
         }
         LambdaLine::Report(report) => {
             value["type"] = "REPORT".into();
@@ -251,12 +266,37 @@ fn readable_json_line(fields: &Map<String, Value>) -> String {
         ) {
             continue;
         }
-        match value {
-            Value::String(text) => parts.push(format!("{key}={text}")),
-            other => parts.push(format!("{key}={other}")),
-        }
+        let value = match value {
+            Value::String(text) => logfmt_value(text),
+            other => logfmt_value(&other.to_string()),
+        };
+        parts.push(format!("{}={value}", logfmt_value(key)));
     }
     parts.join(" ")
+}
+
+/// A value as logfmt writes it, so that `key=value` pairs stay parseable: bare when it is one
+/// plain word, else in double quotes with `"` and `\` escaped. (Control characters are made
+/// visible with the rest of the line, by [`visible`].)
+fn logfmt_value(text: &str) -> String {
+    let plain = !text.is_empty()
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '=' | '\\'));
+    if plain {
+        return text.to_string();
+    }
+    let mut quoted = String::with_capacity(text.len() + 2);
+    quoted.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => quoted.push_str("\\\""),
+            '\\' => quoted.push_str("\\\\"),
+            c => quoted.push(c),
+        }
+    }
+    quoted.push('"');
+    quoted
 }
 
 fn level_style(level: Option<Level>) -> Style {
@@ -321,6 +361,49 @@ mod tests {
             text,
             "04:00:00.123 3f2a1b2c WARN record rejected CustID=7\n\
              04:00:00.123 3f2a1b2c REPORT 1a2b3c4d 2.50 ms (billed 3 ms) · 9/128 MB\n"
+        );
+    }
+
+    #[test]
+    fn short_leaves_out_init_start_and_quotes_values_with_spaces() {
+        let stream = "2026/11/23/[$LATEST]3f2a1b2c9d8e7f60";
+        let text = printed(
+            SHORT,
+            vec![
+                event(stream, "INIT_START Runtime Version: provided:al2023.v100\tRuntime Version ARN: arn:aws:lambda:local::runtime:x"),
+                event(
+                    stream,
+                    r#"{"level":"WARN","message":"record rejected","reason":"CustID: expected a positive integer","quote":"say \"hi\"","empty":"","esc":"\u001b[2J","obj":{"a":"b c"}}"#,
+                ),
+            ],
+        );
+        assert_eq!(
+            text,
+            "04:00:00.123 3f2a1b2c WARN record rejected empty=\"\" esc=\"\\x1B[2J\" obj=\"{\\\"a\\\":\\\"b c\\\"}\" quote=\"say \\\"hi\\\"\" reason=\"CustID: expected a positive integer\"\n"
+        );
+        let value = json_event(&event(
+            stream,
+            "INIT_START Runtime Version: provided:al2023.v100\tRuntime Version ARN: arn:x",
+        ));
+        assert_eq!(value["type"], "INIT_START");
+        assert_eq!(value["runtimeVersion"], "provided:al2023.v100");
+        assert_eq!(value["runtimeVersionArn"], "arn:x");
+    }
+
+    #[test]
+    fn control_characters_of_a_log_line_are_shown_not_sent() {
+        let text = printed(SHORT, vec![event("x]ab\u{1b}cdefgh", "plain \u{1b}[2J\u{7} li\rne")]);
+        assert_eq!(text, "04:00:00.123 ab\\x1Bcdefg plain \\x1B[2J\\x07 li\\rne\n");
+        let detailed = printed(
+            PrinterOptions {
+                format: LogFormat::Detailed,
+                ..SHORT
+            },
+            vec![event("s", "a\u{9b}31m b")],
+        );
+        assert!(
+            !detailed.contains('\u{9b}') && detailed.contains("a\\x9B31m b"),
+            "{detailed}"
         );
     }
 

@@ -5,6 +5,7 @@
 //! none is printed twice and none is skipped across new streams, late events and reconnects.
 
 use super::cursor::{LogCursor, ReadScope};
+use super::times::{instant, window};
 use super::LogEvent;
 use crate::aws;
 use crate::retry::Backoff;
@@ -256,7 +257,7 @@ pub async fn follow(
                     let since = now_ms() - 5_000;
                     note(format!(
                         "live tail is sampling (over 500 events/s, or custctl fell behind): filling in from {} with FilterLogEvents",
-                        clock(since)
+                        instant(since)
                     ));
                     sampled_since = Some(since);
                 }
@@ -309,11 +310,10 @@ pub async fn follow(
             last_event = Instant::now();
         }
         note(format!(
-            "live tail session ended at {} ({ended_because}); {}; re-read {}..{} with FilterLogEvents: {filled} missed event{}",
-            clock(dropped_at),
+            "live tail session ended at {} ({ended_because}); {}; re-read the events {} with FilterLogEvents: {filled} missed event{}",
+            instant(dropped_at),
             if polling { "now polling" } else { "reconnected" },
-            clock(from),
-            clock(now_ms()),
+            window(from, now_ms()),
             if filled == 1 { "" } else { "s" },
         ));
         scope = ReadScope::new();
@@ -439,18 +439,4 @@ impl Intercept for WithoutEndpointPrefix {
 
 pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
-}
-
-/// `HH:MM:SS` (UTC) for notes.
-/// An instant as RFC 3339 in UTC with milliseconds (`2026-11-23T04:00:00.000Z`).
-pub fn instant(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_else(|| ms.to_string())
-}
-
-pub fn clock(ms: i64) -> String {
-    chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%H:%M:%S").to_string())
-        .unwrap_or_else(|| ms.to_string())
 }

@@ -19,30 +19,7 @@ pub struct ResultWriter<'w, W: Write> {
     visible_controls: bool,
 }
 
-/// `text` with every character that could steer a terminal shown as an escape: C0 and C1
-/// controls and DEL (`\x1B`, `\n`, `\t`), and the bidirectional overrides that reorder what
-/// the eye sees (`\u{202E}`). Database values are anyone's text here: Customer names come
-/// from the queue, so from whoever can send to it.
-pub fn visible(text: &str) -> Cow<'_, str> {
-    let steers = |c: char| {
-        c.is_control() || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if !text.chars().any(steers) {
-        return Cow::Borrowed(text);
-    }
-    let mut shown = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\n' => shown.push_str("\\n"),
-            '\t' => shown.push_str("\\t"),
-            '\r' => shown.push_str("\\r"),
-            c if c.is_control() && (c as u32) < 0x100 => shown.push_str(&format!("\\x{:02X}", c as u32)),
-            c if steers(c) => shown.push_str(&format!("\\u{{{:X}}}", c as u32)),
-            c => shown.push(c),
-        }
-    }
-    Cow::Owned(shown)
-}
+pub use crate::terminal::visible;
 
 /// How a column's values become JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

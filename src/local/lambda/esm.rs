@@ -136,7 +136,7 @@ pub struct EventSourceMapping {
     pub function: Arc<LambdaFunction>,
     settings: watch::Sender<MappingSettings>,
     last_modified: Mutex<f64>,
-    events: broadcast::Sender<MappingEvent>,
+    events: broadcast::Sender<crate::Stamped<MappingEvent>>,
     pollers: Arc<AtomicUsize>,
     queues: Arc<dyn QueueSource>,
     region: String,
@@ -190,15 +190,15 @@ impl EventSourceMapping {
         let mut last = self.last_processing_result.lock().expect("mapping poisoned");
         if *last != result {
             if let Some(reason) = result.strip_prefix("PROBLEM: ") {
-                let _ = self.events.send(MappingEvent::Problem {
+                let _ = self.events.send(crate::Stamped::new(MappingEvent::Problem {
                     reason: reason.to_string(),
-                });
+                }));
             }
             *last = result;
         }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<MappingEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<crate::Stamped<MappingEvent>> {
         self.events.subscribe()
     }
 
@@ -312,28 +312,28 @@ impl EventSourceMapping {
             Some(_) => "PROBLEM: Function call failed".to_string(),
             None => "OK".to_string(),
         });
-        let _ = self.events.send(MappingEvent::Invoked {
+        let _ = self.events.send(crate::Stamped::new(MappingEvent::Invoked {
             request_id: request_id.clone(),
             message_ids: batch.iter().map(|m| m.message_id.clone()).collect(),
             cold_start: record.cold_start,
             function_error,
-        });
+        }));
         for message in batch {
             match failure_reason(&verdict, &message.message_id) {
                 None => {
                     if self.queues.delete(&self.queue_name, &message.receipt_handle).is_ok() {
-                        let _ = self.events.send(MappingEvent::Deleted {
+                        let _ = self.events.send(crate::Stamped::new(MappingEvent::Deleted {
                             message_id: message.message_id,
                             request_id: request_id.clone(),
-                        });
+                        }));
                     }
                 }
                 Some(reason) => {
-                    let _ = self.events.send(MappingEvent::WillRetry {
+                    let _ = self.events.send(crate::Stamped::new(MappingEvent::WillRetry {
                         message_id: message.message_id,
                         request_id: request_id.clone(),
                         reason,
-                    });
+                    }));
                 }
             }
         }

@@ -593,46 +593,167 @@ struct FieldCondition {
 struct Delimited {
     slots: Vec<Slot>,
     conditions: Vec<Expr<FieldCondition>>,
+    /// The runs of fields between `...`s (ranges of `slots`), in order, none empty.
+    runs: Vec<std::ops::Range<usize>>,
+    /// Whether the first run must start at the first field (no `...` before it) and the last
+    /// run end at the last field (no `...` after it).
+    anchored_start: bool,
+    anchored_end: bool,
+    /// For each condition, the run whose fields are all it names, or `None` when it names
+    /// fields of several runs.
+    condition_run: Vec<Option<usize>>,
+}
+
+/// Where a field name is bound: the first slot that carries it (the one a condition sees).
+fn slot_of(slots: &[Slot], name: &str) -> Option<usize> {
+    slots
+        .iter()
+        .position(|slot| matches!(slot, Slot::Field(Some(field)) if field == name))
 }
 
 impl Delimited {
-    fn matches(&self, message: &str) -> bool {
-        let fields = split_fields(message);
-        let mut bound = Vec::with_capacity(self.slots.len());
-        self.align(0, &fields, &mut bound)
-    }
-
-    /// Tries every way of laying the slots over the fields (each `...` may take any number of
-    /// them) and accepts the first layout under which every condition holds.
-    fn align<'p, 'm>(&'p self, slot: usize, fields: &[&'m str], bound: &mut Vec<(&'p str, &'m str)>) -> bool {
-        let Some(current) = self.slots.get(slot) else {
-            return fields.is_empty() && self.conditions_hold(bound);
-        };
-        match current {
-            Slot::Ellipsis => (0..=fields.len()).any(|skip| self.align(slot + 1, &fields[skip..], bound)),
-            Slot::Field(name) => {
-                let Some((first, rest)) = fields.split_first() else {
-                    return false;
-                };
-                let Some(name) = name else {
-                    return self.align(slot + 1, rest, bound);
-                };
-                bound.push((name.as_str(), first));
-                let aligned = self.align(slot + 1, rest, bound);
-                bound.pop();
-                aligned
+    fn new(slots: Vec<Slot>, conditions: Vec<Expr<FieldCondition>>) -> Self {
+        let mut runs = Vec::new();
+        let mut run_start = 0;
+        for (at, slot) in slots.iter().enumerate() {
+            if *slot == Slot::Ellipsis {
+                if run_start < at {
+                    runs.push(run_start..at);
+                }
+                run_start = at + 1;
             }
+        }
+        if run_start < slots.len() {
+            runs.push(run_start..slots.len());
+        }
+        let run_of_slot = |slot: usize| runs.iter().position(|run| run.contains(&slot));
+        let condition_run = conditions
+            .iter()
+            .map(|expr| {
+                // A name no slot carries makes its comparison false wherever the runs lie, so
+                // it ties the condition to no run.
+                let mut named = expr
+                    .conditions()
+                    .into_iter()
+                    .filter_map(|c| slot_of(&slots, &c.field))
+                    .map(run_of_slot);
+                let first = named.next().flatten();
+                // A condition naming no slot at all is false everywhere: any run may check it.
+                let first = first.or(runs.first().map(|_| 0));
+                named.all(|run| run == first).then_some(first).flatten()
+            })
+            .collect();
+        Delimited {
+            anchored_start: slots.first() != Some(&Slot::Ellipsis),
+            anchored_end: slots.last() != Some(&Slot::Ellipsis),
+            slots,
+            conditions,
+            runs,
+            condition_run,
         }
     }
 
-    fn conditions_hold(&self, bound: &[(&str, &str)]) -> bool {
-        self.conditions.iter().all(|expr| {
-            expr.eval(&mut |condition: &FieldCondition| {
-                bound
-                    .iter()
-                    .find(|(name, _)| *name == condition.field)
-                    .is_some_and(|(_, value)| condition.value.compare_text(condition.op, value))
+    /// Lays the runs over the fields and checks the conditions.
+    ///
+    /// A `...` takes any number of fields, so the question is whether the runs between them can
+    /// be placed, in order and without overlap, so that every condition holds. A condition that
+    /// names only fields of one run depends on that run's position alone, so each run is placed
+    /// at the first position where its own conditions hold: a run placed as early as possible
+    /// leaves the most fields to the runs after it, so if any layout exists this one does (the
+    /// first run is pinned to the first field and the last to the last field unless a `...`
+    /// precedes or follows them). That is the answer of trying every layout (AWS's documented
+    /// meaning of `...`: "any number of fields") in at most (fields x slots) comparisons,
+    /// where trying them all is exponential in the number of `...`s. A condition spanning
+    /// several runs (`[a, ..., b = 1 && a = 2]`, which AWS's syntax allows but does not
+    /// describe) is checked on that earliest layout.
+    /// <https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html>
+    fn matches(&self, message: &str) -> bool {
+        let fields = split_fields(message);
+        let Some(starts) = self.place_runs(&fields) else {
+            return false;
+        };
+        let bound: Vec<(&str, &str)> = self
+            .runs
+            .iter()
+            .zip(&starts)
+            .flat_map(|(run, &start)| self.bind(run.clone(), start, &fields))
+            .collect();
+        self.conditions
+            .iter()
+            .zip(&self.condition_run)
+            .filter(|(_, run)| run.is_none())
+            .all(|(expr, _)| Self::holds(expr, &bound))
+    }
+
+    /// Where each run starts, each as early as its own conditions allow; `None` if the runs do
+    /// not fit.
+    fn place_runs(&self, fields: &[&str]) -> Option<Vec<usize>> {
+        let Some(last) = self.runs.len().checked_sub(1) else {
+            // Only `...`s: any line.
+            return Some(Vec::new());
+        };
+        // With no `...` after it, the last run starts where it must, and every run before it
+        // must end before that.
+        let last_start = match self.anchored_end {
+            true => Some(fields.len().checked_sub(self.runs[last].len())?),
+            false => None,
+        };
+        let mut starts = Vec::with_capacity(self.runs.len());
+        let mut from = 0;
+        for (index, run) in self.runs.iter().enumerate() {
+            let limit = match last_start {
+                Some(at) if index < last => at,
+                _ => fields.len(),
+            };
+            let latest = limit.checked_sub(run.len())?;
+            let (earliest, latest) = match (index == 0 && self.anchored_start, last_start) {
+                (true, Some(at)) if index == last => (0, if at == 0 { 0 } else { return None }),
+                (true, _) => (0, 0),
+                (false, Some(at)) if index == last => (at, at),
+                (false, _) => (from, latest),
+            };
+            if earliest < from || earliest > latest {
+                return None;
+            }
+            let start = (earliest..=latest).find(|&start| self.run_holds(index, start, fields))?;
+            starts.push(start);
+            from = start + run.len();
+        }
+        Some(starts)
+    }
+
+    /// Whether the conditions that name only fields of run `index` hold with it at `start`.
+    fn run_holds(&self, index: usize, start: usize, fields: &[&str]) -> bool {
+        let bound: Vec<(&str, &str)> = self.bind(self.runs[index].clone(), start, fields).collect();
+        self.conditions
+            .iter()
+            .zip(&self.condition_run)
+            .filter(|(_, run)| **run == Some(index))
+            .all(|(expr, _)| Self::holds(expr, &bound))
+    }
+
+    /// The named slots of `run`, laid over the fields from `start`, as (name, field) pairs.
+    fn bind<'s, 'm>(
+        &'s self,
+        run: std::ops::Range<usize>,
+        start: usize,
+        fields: &'s [&'m str],
+    ) -> impl Iterator<Item = (&'s str, &'m str)> + 's {
+        self.slots[run]
+            .iter()
+            .zip(&fields[start..])
+            .filter_map(|(slot, field)| match slot {
+                Slot::Field(Some(name)) => Some((name.as_str(), *field)),
+                _ => None,
             })
+    }
+
+    fn holds(expr: &Expr<FieldCondition>, bound: &[(&str, &str)]) -> bool {
+        expr.eval(&mut |condition: &FieldCondition| {
+            bound
+                .iter()
+                .find(|(name, _)| *name == condition.field)
+                .is_some_and(|(_, value)| condition.value.compare_text(condition.op, value))
         })
     }
 }
@@ -663,7 +784,7 @@ fn parse_delimited_pattern(text: &str) -> Result<Delimited, InvalidFilterPattern
             }
         }
     }
-    Ok(Delimited { slots, conditions })
+    Ok(Delimited::new(slots, conditions))
 }
 
 fn field_condition(parser: &mut ExprParser<'_>) -> Result<FieldCondition, InvalidFilterPattern> {
@@ -998,6 +1119,120 @@ mod tests {
         ));
         assert!(!matches(r#"[kind=START, ...]"#, REPORT));
         assert_eq!(lambda_matches("[kind=START || kind=END, ...]"), ["START", "END"]);
+    }
+
+    /// Every layout of the slots over the fields, tried one by one: the meaning of `...`
+    /// ("any number of fields"), and exponential in the number of `...`s. What the placement
+    /// of runs is checked against.
+    fn every_layout<'p, 'm>(
+        pattern: &'p Delimited,
+        slot: usize,
+        fields: &[&'m str],
+        bound: &mut Vec<(&'p str, &'m str)>,
+    ) -> bool {
+        let Some(current) = pattern.slots.get(slot) else {
+            return fields.is_empty() && pattern.conditions.iter().all(|expr| Delimited::holds(expr, bound));
+        };
+        match current {
+            Slot::Ellipsis => (0..=fields.len()).any(|skip| every_layout(pattern, slot + 1, &fields[skip..], bound)),
+            Slot::Field(name) => {
+                let Some((first, rest)) = fields.split_first() else {
+                    return false;
+                };
+                bound.extend(name.as_deref().map(|name| (name, *first)));
+                let aligned = every_layout(pattern, slot + 1, rest, bound);
+                if name.is_some() {
+                    bound.pop();
+                }
+                aligned
+            }
+        }
+    }
+
+    #[test]
+    fn the_earliest_placement_answers_as_trying_every_layout_does() {
+        // Every pattern of up to four slots from these, against every line of up to four words
+        // from x, y, z: duplicated names, empty slots, `...` anywhere and side by side.
+        let slots = [
+            "...",
+            "a = x",
+            "b = y*",
+            "c",
+            "",
+            "d = x || d = z",
+            "e != y && e != x",
+            "a = z",
+        ];
+        let words = ["x", "y", "z"];
+        let mut lines = vec![String::new()];
+        for length in 1..=4u32 {
+            for mut n in 0..3usize.pow(length) {
+                let mut line = Vec::new();
+                for _ in 0..length {
+                    line.push(words[n % 3]);
+                    n /= 3;
+                }
+                lines.push(line.join(" "));
+            }
+        }
+        let mut patterns = Vec::new();
+        for length in 1..=4u32 {
+            for mut n in 0..slots.len().pow(length) {
+                let mut parts = Vec::new();
+                for _ in 0..length {
+                    parts.push(slots[n % slots.len()]);
+                    n /= slots.len();
+                }
+                patterns.push(format!("[{}]", parts.join(", ")));
+            }
+        }
+        let mut compared = 0;
+        for text in &patterns {
+            let Ok(FilterPattern {
+                kind: Kind::Delimited(pattern),
+            }) = FilterPattern::parse(text)
+            else {
+                continue;
+            };
+            for line in &lines {
+                let fields = split_fields(line);
+                let expected = every_layout(&pattern, 0, &fields, &mut Vec::new());
+                assert_eq!(pattern.matches(line), expected, "{text} on {line:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 300_000, "{compared}");
+    }
+
+    #[test]
+    fn a_condition_spanning_runs_is_checked_on_the_earliest_layout() {
+        // `a` is bound by the first run, `b = 2` by the second; the condition on `b` also names
+        // `a`, so it is checked once the runs are placed.
+        assert!(matches("[a, ..., b = 2 && a = 1]", "1 9 2"));
+        assert!(!matches("[a, ..., b = 2 && a = 3]", "1 9 2"));
+        assert!(matches("[..., b = 2 || c = 1, ..., c]", "0 2 5 1"));
+    }
+
+    #[test]
+    fn many_ellipses_against_many_fields_take_linear_work() {
+        // 40 `...`s and 2,000 fields: trying every layout would take longer than the universe
+        // has existed; the placement answers at once, and right.
+        let line: Vec<String> = (0..2_000).map(|i| format!("w{}", i % 50)).collect();
+        let line = line.join(" ");
+        let mut slots = Vec::new();
+        for i in 0..40 {
+            slots.push("...".to_string());
+            slots.push(if i == 20 {
+                "f20 = w3".to_string()
+            } else {
+                format!("f{i}")
+            });
+        }
+        slots.push("last = w49".into());
+        let text = format!("[{}]", slots.join(", "));
+        assert!(matches(&text, &line));
+        let missing = text.replace("last = w49", "last = w48");
+        assert!(!matches(&missing, &line));
     }
 
     #[test]

@@ -312,16 +312,89 @@ pub struct FilterQuery<'p> {
     pub next_token: Option<String>,
 }
 
+/// An event FilterLogEvents looks at, copied out of the store so that the pattern is tested
+/// without holding it.
 #[derive(Debug)]
-pub struct FilteredEvent<'a> {
-    pub stream: &'a LogStream,
-    pub event: &'a LogEvent,
+pub struct FilteredEvent {
+    pub stream: String,
+    pub event_id: String,
+    pub event: LogEvent,
 }
 
 #[derive(Debug)]
-pub struct FilterPage<'a> {
-    pub events: Vec<FilteredEvent<'a>>,
+pub struct FilterPage {
+    pub events: Vec<FilteredEvent>,
     pub next_token: Option<String>,
+}
+
+/// How many message bytes FilterLogEvents copies out of the store per hold of its lock: enough
+/// that a page takes few holds, little enough that a writer waiting for the lock (the
+/// function's log output, a PutLogEvents) waits for a copy of about a megabyte at most.
+const CANDIDATE_BYTES: usize = 1_048_576;
+
+/// FilterLogEvents over a store behind a lock: `lock` is called for each slice of candidate
+/// events (the chosen streams' events in the time window, merged in group order), which is
+/// copied out; the pattern is tested after the lock is released. Whatever the pattern costs, a
+/// writer never waits for it. Each slice resumes from the position of the last one, as a page
+/// token does, so events stored in between are placed exactly as they would be in a later page.
+pub fn filter_events<S: std::ops::Deref<Target = LogStore>>(
+    lock: impl FnMut() -> S,
+    group: &str,
+    query: &FilterQuery<'_>,
+) -> Result<FilterPage, LogsError> {
+    filter_in_slices(lock, group, query, CANDIDATE_BYTES)
+}
+
+fn filter_in_slices<S: std::ops::Deref<Target = LogStore>>(
+    mut lock: impl FnMut() -> S,
+    group: &str,
+    query: &FilterQuery<'_>,
+    slice_bytes: usize,
+) -> Result<FilterPage, LogsError> {
+    if query.stream_names.is_some() && query.stream_name_prefix.is_some() {
+        return Err(LogsError::InvalidParameter(
+            "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.".into(),
+        ));
+    }
+    let mut position: Option<GroupPosition> = query.next_token.as_deref().map(decode_token).transpose()?;
+    let forward = position.as_ref().map_or(query.start_from_head, |c| c.forward);
+    let mut page = Vec::new();
+    loop {
+        let (slice, exhausted) = lock().candidates(group, query, forward, position.as_ref(), slice_bytes)?;
+        if let Some(last) = slice.last() {
+            position = Some(GroupPosition {
+                forward,
+                timestamp: last.event.timestamp,
+                stream: last.stream.clone(),
+                seq: last.event.seq,
+            });
+        }
+        for candidate in slice {
+            if !query.pattern.matches(&candidate.event.message) {
+                continue;
+            }
+            if page.len() == query.limit {
+                let last: &FilteredEvent = page.last().expect("a full page is not empty");
+                let next = GroupPosition {
+                    forward,
+                    timestamp: last.event.timestamp,
+                    stream: last.stream.clone(),
+                    seq: last.event.seq,
+                };
+                return Ok(FilterPage {
+                    events: page,
+                    next_token: Some(encode_token(&next)),
+                });
+            }
+            page.push(candidate);
+        }
+        if exhausted {
+            return Ok(FilterPage {
+                events: page,
+                next_token: None,
+            });
+        }
+    }
 }
 
 impl LogStore {
@@ -680,19 +753,25 @@ impl LogStore {
         })
     }
 
-    /// FilterLogEvents: the matching events of the chosen streams, merged in group order (oldest
-    /// first, or newest first without `start_from_head`). Each stream is entered by binary search
-    /// and the streams are merged through a heap, so a page costs what it reads, not the size of
-    /// the group.
-    pub fn filter_events(&self, group: &str, query: &FilterQuery<'_>) -> Result<FilterPage<'_>, LogsError> {
-        if query.stream_names.is_some() && query.stream_name_prefix.is_some() {
-            return Err(LogsError::InvalidParameter(
-                "logStreamNames and logStreamNamePrefix are mutually exclusive parameters.".into(),
-            ));
-        }
+    /// FilterLogEvents without a lock around the store (see [`filter_events`]).
+    pub fn filter_events(&self, group: &str, query: &FilterQuery<'_>) -> Result<FilterPage, LogsError> {
+        filter_events(|| self, group, query)
+    }
+
+    /// The next events FilterLogEvents considers after `position` (the chosen streams' events
+    /// in the time window, merged in group order: oldest first, or newest first going
+    /// backwards), copied, up to `slice_bytes` of messages (at least one event), and whether
+    /// they are the last. Each stream is entered by binary search and the streams are merged
+    /// through a heap, so a slice costs what it copies, not the size of the group.
+    fn candidates(
+        &self,
+        group: &str,
+        query: &FilterQuery<'_>,
+        forward: bool,
+        position: Option<&GroupPosition>,
+        slice_bytes: usize,
+    ) -> Result<(Vec<FilteredEvent>, bool), LogsError> {
         let group = self.group(group)?;
-        let cursor: Option<GroupPosition> = query.next_token.as_deref().map(decode_token).transpose()?;
-        let forward = cursor.as_ref().map_or(query.start_from_head, |c| c.forward);
         let wanted: Option<HashSet<&str>> = query
             .stream_names
             .as_ref()
@@ -729,8 +808,8 @@ impl LogStore {
             let mut hi = query
                 .end_time
                 .map_or(events.len(), |t| events.partition_point(|e| e.timestamp <= t));
-            if let Some(cursor) = &cursor {
-                let split = cursor.split(stream, forward);
+            if let Some(position) = position {
+                let split = position.split(stream, forward);
                 if forward {
                     lo = lo.max(split);
                 } else {
@@ -744,9 +823,12 @@ impl LogStore {
             ranges.push((lo, hi));
         }
 
-        let mut page = Vec::new();
-        let mut more = false;
-        while let Some(Reverse((_, rank, index))) = heap.pop() {
+        let mut slice = Vec::new();
+        let mut bytes = 0;
+        while bytes < slice_bytes {
+            let Some(Reverse((_, rank, index))) = heap.pop() else {
+                return Ok((slice, true));
+            };
             let stream = streams[rank];
             let (lo, hi) = ranges[rank];
             let next = if forward {
@@ -758,28 +840,14 @@ impl LogStore {
                 heap.push(Reverse((heap_key(rank, &stream.events[next]), rank, next)));
             }
             let event = &stream.events[index];
-            if !query.pattern.matches(&event.message) {
-                continue;
-            }
-            if page.len() == query.limit {
-                more = true;
-                break;
-            }
-            page.push(FilteredEvent { stream, event });
+            bytes += event.message.len();
+            slice.push(FilteredEvent {
+                stream: stream.name.clone(),
+                event_id: stream.event_id(event),
+                event: event.clone(),
+            });
         }
-        let next_token = match page.last() {
-            Some(last) if more => Some(encode_token(&GroupPosition {
-                forward,
-                timestamp: last.event.timestamp,
-                stream: last.stream.name.clone(),
-                seq: last.event.seq,
-            })),
-            _ => None,
-        };
-        Ok(FilterPage {
-            events: page,
-            next_token,
-        })
+        Ok((slice, heap.is_empty()))
     }
 
     /// The whole store as JSON, for persisting between runs of the local stack.
@@ -1020,11 +1088,7 @@ mod tests {
             };
             let page = store.filter_events("g", &query).unwrap();
             assert!(page.events.len() <= limit);
-            seen.extend(
-                page.events
-                    .iter()
-                    .map(|f| (f.stream.name.clone(), f.event.message.clone())),
-            );
+            seen.extend(page.events.iter().map(|f| (f.stream.clone(), f.event.message.clone())));
             match page.next_token {
                 Some(next) => token = Some(next),
                 None => return seen,
@@ -1397,12 +1461,12 @@ mod tests {
             };
             let page = store.filter_events("g", &page_query).unwrap();
             for f in &page.events {
-                let key = (f.event.timestamp, f.stream.name.clone(), f.event.seq);
+                let key = (f.event.timestamp, f.stream.clone(), f.event.seq);
                 assert!(
                     last_key.as_ref().is_none_or(|last| *last < key),
                     "out of order at {key:?}"
                 );
-                assert!(seen.insert(f.stream.event_id(f.event)), "returned twice: {key:?}");
+                assert!(seen.insert(f.event_id.clone()), "returned twice: {key:?}");
                 last_key = Some(key);
             }
             pages += 1;
@@ -1420,6 +1484,49 @@ mod tests {
         assert_eq!(pages, 10);
         let filtered = filter_all(&store, &FilterPattern::parse("\"s2 2999\"").unwrap(), 3, true);
         assert_eq!(filtered.len(), 11, "s2 2999 and s2 29990..29999");
+    }
+
+    #[test]
+    fn filtering_in_slices_answers_as_one_hold_does_and_writers_get_in_between() {
+        let store = std::cell::RefCell::new(store_with("g", &["a", "b"]));
+        for i in 0..50 {
+            let mut store = store.borrow_mut();
+            store
+                .put_events("g", "a", batch(&[(NOW - DAY + 2 * i, &format!("a {i}"))]), NOW)
+                .unwrap();
+            store
+                .put_events("g", "b", batch(&[(NOW - DAY + 2 * i + 1, &format!("b {i}"))]), NOW)
+                .unwrap();
+        }
+        let pattern = FilterPattern::parse("?1 ?3").unwrap();
+        let texts = |page: FilterPage| -> Vec<String> { page.events.into_iter().map(|f| f.event.message).collect() };
+        let whole = texts(store.borrow().filter_events("g", &query(&pattern)).unwrap());
+        let mut holds = 0;
+        let sliced = filter_in_slices(
+            || {
+                holds += 1;
+                if holds == 3 {
+                    // A writer between two holds: behind the position read so far, and ahead.
+                    let mut store = store.borrow_mut();
+                    store
+                        .put_events("g", "b", batch(&[(NOW - DAY, "b behind 1")]), NOW)
+                        .unwrap();
+                    store
+                        .put_events("g", "a", batch(&[(NOW - DAY + 500, "a ahead 1")]), NOW)
+                        .unwrap();
+                }
+                store.borrow()
+            },
+            "g",
+            &query(&pattern),
+            1,
+        )
+        .unwrap();
+        assert!(holds > 100, "one event per hold: {holds}");
+        let mut expected = whole.clone();
+        expected.push("a ahead 1".into());
+        assert_eq!(texts(sliced), expected);
+        assert_eq!(whole.len(), 52, "{whole:?}");
     }
 
     #[test]

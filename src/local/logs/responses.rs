@@ -6,7 +6,8 @@
 use super::errors::LogsError;
 use super::filter::FilterPattern;
 use super::models::{
-    FilterQuery, GetQuery, GroupQuery, LogGroup, LogStream, StreamOrder, StreamQuery, MAX_EVENTS_PER_PAGE,
+    filter_events, FilterQuery, GetQuery, GroupQuery, LogGroup, LogStream, StreamOrder, StreamQuery,
+    MAX_EVENTS_PER_PAGE,
 };
 use super::{now_ms, LogsService};
 use crate::wire::AwsError;
@@ -234,18 +235,19 @@ impl LogsService {
             start_from_head,
             next_token: input.next_token,
         };
-        let store = self.lock();
-        let page = store.filter_events(&group, &query)?;
+        // The store is locked only to copy candidate events out; the pattern, whose cost the
+        // caller chooses, is tested without the lock that the function's log writer needs.
+        let page = filter_events(|| self.lock(), &group, &query)?;
         let events: Vec<Value> = page
             .events
-            .iter()
+            .into_iter()
             .map(|f| {
                 json!({
-                    "logStreamName": f.stream.name(),
+                    "logStreamName": f.stream,
                     "timestamp": f.event.timestamp,
                     "message": f.event.message,
                     "ingestionTime": f.event.ingestion_time,
-                    "eventId": f.stream.event_id(f.event),
+                    "eventId": f.event_id,
                 })
             })
             .collect();

@@ -78,7 +78,7 @@ pub struct SqsService {
     endpoint_base: String,
     model: Mutex<Queues>,
     wakeups: Mutex<HashMap<String, Arc<Notify>>>,
-    events: broadcast::Sender<QueueEvent>,
+    events: broadcast::Sender<crate::Stamped<QueueEvent>>,
 }
 
 impl SqsService {
@@ -112,7 +112,16 @@ impl SqsService {
         let (result, events) = {
             let mut queues = self.lock();
             let result = operation(&mut queues, epoch_millis());
-            (result, queues.take_events())
+            let events = queues.take_events();
+            // Published before the lock is released, so events are published in the order the
+            // model took them: a message's "received" can never be published before its
+            // "sent", whichever threads sent and received it. (Sending on a broadcast channel
+            // never waits.)
+            for event in &events {
+                // Nobody listening is fine: the events are for whoever cares.
+                let _ = self.events.send(crate::Stamped::new(event.clone()));
+            }
+            (result, events)
         };
         for event in events {
             match &event {
@@ -122,8 +131,6 @@ impl SqsService {
                 QueueEvent::MovedToDeadLetterQueue { to, .. } => self.wake(to),
                 QueueEvent::Received { .. } => {}
             }
-            // Nobody listening is fine: the events are for whoever cares.
-            let _ = self.events.send(event);
         }
         result
     }
@@ -243,7 +250,7 @@ impl SqsService {
     }
 
     /// Every message event from now on.
-    pub fn subscribe(&self) -> broadcast::Receiver<QueueEvent> {
+    pub fn subscribe(&self) -> broadcast::Receiver<crate::Stamped<QueueEvent>> {
         self.events.subscribe()
     }
 

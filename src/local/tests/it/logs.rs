@@ -12,15 +12,28 @@ use std::sync::Arc;
 
 const GROUP: &str = "/aws/lambda/customer-ingest";
 
-/// A logs service behind a gateway on 127.0.0.1, and an SDK client pointed at it.
+/// A logs service behind a gateway on 127.0.0.1, and an SDK client pointed at it. The gateway
+/// runs on a runtime of its own, as the stack does in its own process, so that a request that
+/// stalls the server cannot stall the test's own timeouts.
 async fn local_logs() -> (Client, Arc<LogsService>) {
     let service = Arc::new(LogsService::new("us-east-1".into()));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
     let address = listener.local_addr().unwrap();
     let router = Gateway::new()
         .json_service(TARGET_PREFIX, PROTOCOL, service.clone())
         .into_router(address.port());
-    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            axum::serve(listener, router).await.unwrap()
+        })
+    });
     let config = aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(format!("http://{address}"))
         .region(Region::new("us-east-1"))
@@ -619,4 +632,83 @@ async fn put_retention_policy_deletes_older_events_and_refuses_other_values() {
         .await
         .unwrap();
     assert_eq!(groups.log_groups()[0].retention_in_days(), None);
+}
+
+/// 200 lines of 300 fields (`w0 .. w298`, then END on even lines and NOPE on odd ones), and a
+/// space-delimited pattern with 21 `...`s that matches the even ones: trying every layout of it
+/// (what the store did before) takes longer than anyone waits.
+async fn hostile_pattern_setup(client: &Client) -> (String, Vec<String>) {
+    create(client, GROUP, &["long"]).await;
+    let now = now_ms();
+    let lines: Vec<String> = (0..200)
+        .map(|i| {
+            let words: Vec<String> = (0..299).map(|w| format!("w{w}")).collect();
+            format!("{} {}", words.join(" "), if i % 2 == 0 { "END" } else { "NOPE" })
+        })
+        .collect();
+    let batch: Vec<(i64, &str)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| (now - 10_000 + i as i64, line.as_str()))
+        .collect();
+    put(client, "long", events(&batch)).await;
+    let mut slots: Vec<String> = (0..20).flat_map(|i| ["...".to_string(), format!("f{i}")]).collect();
+    slots.extend(["...".into(), "mark = w150".into(), "...".into(), "last = END".into()]);
+    let even = lines.into_iter().step_by(2).collect();
+    (format!("[{}]", slots.join(", ")), even)
+}
+
+#[tokio::test]
+async fn a_pattern_with_many_ellipses_answers_right_and_in_bounded_time() {
+    let (client, _service) = local_logs().await;
+    let (pattern, even) = hostile_pattern_setup(&client).await;
+    // A guard against exponential work, not a speed figure: linear work answers in well under
+    // a second, exponential work never.
+    let (found, _) = tokio::time::timeout(std::time::Duration::from_secs(60), filter_all(&client, &pattern, 1000))
+        .await
+        .expect("FilterLogEvents with 21 `...`s must answer");
+    assert_eq!(messages(&found), even.iter().map(String::as_str).collect::<Vec<_>>());
+    let nothing = pattern.replace("mark = w150", "mark = w300");
+    let (found, _) = tokio::time::timeout(std::time::Duration::from_secs(60), filter_all(&client, &nothing, 1000))
+        .await
+        .expect("FilterLogEvents with 21 `...`s must answer");
+    assert!(found.is_empty(), "{} events", found.len());
+}
+
+#[tokio::test]
+async fn put_log_events_completes_while_a_hostile_filter_runs() {
+    let (client, _service) = local_logs().await;
+    let (pattern, _) = hostile_pattern_setup(&client).await;
+    let writer = client.clone();
+    // A pattern that matches nothing makes the filter look at every layout of every line.
+    let hostile = pattern.replace("last = END", "last = NEVER");
+    let filter = tokio::spawn(async move { filter_all(&client, &hostile, 1000).await.0.len() });
+    // Writes keep coming while the filter runs, as the function's log output does; each must
+    // be stored without waiting for the filter.
+    let started = std::time::Instant::now();
+    let mut writes = 0;
+    while writes < 3 || (!filter.is_finished() && started.elapsed() < std::time::Duration::from_secs(3)) {
+        let write = writer
+            .put_log_events()
+            .log_group_name(GROUP)
+            .log_stream_name("long")
+            .log_events(
+                InputLogEvent::builder()
+                    .timestamp(now_ms())
+                    .message("still logging")
+                    .build()
+                    .unwrap(),
+            )
+            .send();
+        tokio::time::timeout(std::time::Duration::from_secs(10), write)
+            .await
+            .expect("PutLogEvents waited for the filter")
+            .unwrap();
+        writes += 1;
+    }
+    let matched = tokio::time::timeout(std::time::Duration::from_secs(60), filter)
+        .await
+        .expect("the hostile filter must answer")
+        .unwrap();
+    assert_eq!(matched, 0);
 }

@@ -836,8 +836,8 @@ async fn the_stack_receives_deletes_and_follows_events_in_process() {
 
     let id = message.message_id.clone();
     let mut seen = Vec::new();
-    while let Ok(event) = events.try_recv() {
-        seen.push(event);
+    while let Ok(stamped) = events.try_recv() {
+        seen.push(stamped.event);
     }
     let expected = [
         QueueEvent::Sent {
