@@ -237,7 +237,8 @@ impl MetricStore {
         if query.unit.as_deref().is_some_and(|unit| unit != series.unit) {
             return Vec::new();
         }
-        let period = query.period_secs * 1000;
+        // Saturating: a period longer than the epoch is one window, not an overflow.
+        let period = query.period_secs.saturating_mul(1000);
         let start = start - start % period.min(MINUTE_MS);
         let mut points: Vec<(EpochMillis, f64)> = Vec::new();
         let mut window: Vec<&Bucket> = Vec::new();
@@ -369,6 +370,11 @@ mod tests {
         for bad in ["p101", "p", "pNaN", "tm99", "avg"] {
             assert!(Statistic::parse(bad).is_err(), "{bad}");
         }
+        let huge = MetricQuery {
+            period_secs: check_period(i64::MAX - i64::MAX % 60, "Period").unwrap(),
+            ..query("Sum", 60)
+        };
+        assert_eq!(store.datapoints(&huge, T0, u64::MAX), [(T0, 2.0)], "one window");
         assert!(check_period(0, "Period").is_err());
         assert!(check_period(45, "Period").is_err());
         assert_eq!(check_period(300, "Period"), Ok(300));
