@@ -2031,6 +2031,27 @@ mod tests {
     }
 
     #[test]
+    fn a_dlqs_oldest_message_is_as_old_as_its_move_there() {
+        let mut queues = with_queue("dlq", &[]);
+        let policy = r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1}"#;
+        queues
+            .create_queue("q", &attributes(&[("RedrivePolicy", policy)]), T0)
+            .unwrap();
+        send(&mut queues, "q", "poison", T0);
+        queues.receive("q", 1, Some(0), T0 + 10_000).unwrap();
+        queues.receive("q", 1, Some(0), T0 + 60_000).unwrap();
+        let depths = queues.depths(T0 + 90_000);
+        let depth = |name: &str| depths.iter().find(|d| d.queue == name).unwrap().clone();
+        assert_eq!(
+            depth("dlq").oldest_age_secs,
+            Some(30),
+            "counted from the move, not the send"
+        );
+        assert_eq!((depth("dlq").visible, depth("q").visible), (1, 0));
+        assert_eq!(depth("q").oldest_age_secs, None, "an empty queue has no oldest message");
+    }
+
+    #[test]
     fn fifo_groups_deliver_in_order_one_batch_at_a_time() {
         let mut queues = with_queue(
             "q.fifo",
