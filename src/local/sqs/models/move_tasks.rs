@@ -560,6 +560,59 @@ mod tests {
     }
 
     #[test]
+    fn a_fifo_dlq_moves_back_in_order_keeping_each_group() {
+        let mut queues = Queues::new("us-east-1");
+        let fifo = |extra: &[(&str, &str)]| {
+            let mut attributes = BTreeMap::from([
+                ("FifoQueue".to_string(), "true".to_string()),
+                ("ContentBasedDeduplication".to_string(), "true".to_string()),
+            ]);
+            attributes.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            attributes
+        };
+        queues.create_queue("dlq.fifo", &fifo(&[]), T0).unwrap();
+        let policy = r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq.fifo","maxReceiveCount":1}"#;
+        queues
+            .create_queue("q.fifo", &fifo(&[("RedrivePolicy", policy)]), T0)
+            .unwrap();
+        for (body, group) in [("a1", "a"), ("b1", "b"), ("a2", "a")] {
+            let message = OutgoingMessage {
+                group_id: Some(group.into()),
+                ..OutgoingMessage::body(body)
+            };
+            queues.send("q.fifo", message, T0).unwrap();
+        }
+        for at in 1..=6 {
+            queues.receive("q.fifo", 10, Some(0), T0 + at).unwrap();
+        }
+        let dlq_arn = queues.queue_arn("dlq.fifo");
+        let task = queues.start_move_task(&dlq_arn, None, None, T0 + 10).unwrap();
+        assert_eq!(task.to_move, 3);
+        assert!(queues.move_step(&task.id, 10, T0 + 11).finished);
+        assert_eq!(queues.list_move_tasks(&dlq_arn, None).unwrap()[0].moved, 3);
+        let back = queues.receive("q.fifo", 10, Some(30), T0 + 12).unwrap();
+        let groups: Vec<(&str, &str)> = back
+            .iter()
+            .map(|d| (d.body.as_str(), d.system_attributes["MessageGroupId"].as_str()))
+            .collect();
+        let of_group = |group: &str| -> Vec<&str> {
+            groups
+                .iter()
+                .filter(|(_, g)| *g == group)
+                .map(|(body, _)| *body)
+                .collect()
+        };
+        assert_eq!(
+            (of_group("a"), of_group("b")),
+            (vec!["a1", "a2"], vec!["b1"]),
+            "each group in order"
+        );
+        assert!(back
+            .windows(2)
+            .all(|w| w[0].system_attributes["SequenceNumber"] != w[1].system_attributes["SequenceNumber"]));
+    }
+
+    #[test]
     fn awss_errors_for_bad_requests() {
         let mut queues = with_dead_letters(&[]);
         let code = |r: Result<MoveTask, SqsError>| r.unwrap_err().to_string();
