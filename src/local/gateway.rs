@@ -1,6 +1,7 @@
 //! The one AWS-compatible HTTP endpoint of the local stack. It routes each request by protocol:
-//! `X-Amz-Target` for the JSON services, `Action=` form bodies for the query services, and REST
-//! paths (Lambda) to the routers that services mount.
+//! `X-Amz-Target` for the JSON services, `POST /service/<service>/operation/<operation>` for the
+//! Smithy RPC v2 CBOR services, `Action=` form bodies for the query services, and REST paths
+//! (Lambda) to the routers that services mount.
 //!
 //! Every request first passes [`guard`]: the endpoint is on loopback, but a web page the
 //! developer opens can still send it requests (a "simple" cross-origin POST needs no
@@ -10,9 +11,12 @@
 //! (signed with any key: the stack checks its form, not the key, and a browser cannot
 //! send one cross-origin without a preflight the stack never answers).
 
-use super::wire::{json_response, query_response, AwsError, JsonProtocol, JsonService, QueryService};
+use super::wire::{
+    cbor_response, cbor_to_json, json_response, query_response, AwsError, JsonProtocol, JsonService, QueryService,
+    CBOR_CONTENT_TYPE,
+};
 use axum::body::Bytes;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -30,6 +34,9 @@ struct Routes {
     query: HashMap<&'static str, Arc<dyn QueryService>>,
     /// Whole `X-Amz-Target` -> an operation that answers with a stream of its own making.
     streaming: HashMap<&'static str, Arc<dyn StreamingOperation>>,
+    /// Smithy RPC v2 CBOR: the service name of the path -> the service, and the names of its
+    /// answers' timestamp members (which CBOR tags).
+    cbor: HashMap<&'static str, (Arc<dyn JsonService>, &'static [&'static str])>,
 }
 
 /// A JSON-protocol operation whose answer is a stream (an event stream), not one JSON document.
@@ -60,6 +67,20 @@ impl Gateway {
         self
     }
 
+    /// Serves `POST /service/<service_name>/operation/<Operation>` (Smithy RPC v2 CBOR) with
+    /// `service`, the same service a JSON protocol serves: the CBOR is read into, and written
+    /// from, the JSON value it takes and gives, `timestamp_members` naming the output's
+    /// timestamps.
+    pub fn cbor_service(
+        mut self,
+        service_name: &'static str,
+        service: Arc<dyn JsonService>,
+        timestamp_members: &'static [&'static str],
+    ) -> Self {
+        self.routes.cbor.insert(service_name, (service, timestamp_members));
+        self
+    }
+
     /// Serves `X-Amz-Target: target` (a whole target, operation included) with `operation`.
     pub fn streaming_operation(mut self, target: &'static str, operation: Arc<dyn StreamingOperation>) -> Self {
         self.routes.streaming.insert(target, operation);
@@ -82,6 +103,7 @@ impl Gateway {
     pub fn into_router(self, port: u16) -> Router {
         let protocol_routes = Router::new()
             .route("/", post(dispatch))
+            .route("/service/{service}/operation/{operation}", post(dispatch_cbor))
             .with_state(Arc::new(self.routes));
         let allowed = Arc::new(AllowedHosts::for_port(port));
         protocol_routes
@@ -197,6 +219,9 @@ fn signature_v4_problem(authorization: Option<&str>) -> Option<AwsError> {
 /// cannot read a JSON error there), JSON otherwise (the JSON protocols, Lambda's REST API).
 fn render_in_the_callers_protocol(headers: &HeaderMap, error: AwsError) -> Response {
     let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    if content_type.starts_with(CBOR_CONTENT_TYPE) {
+        return cbor_response(Err(error), &[]);
+    }
     if headers.get("x-amz-target").is_none() && content_type.starts_with("application/x-www-form-urlencoded") {
         let code = error.code.trim_end_matches("Exception").to_string();
         return query_response("http://custctl.local/", "", Err(AwsError { code, ..error }));
@@ -207,6 +232,28 @@ fn render_in_the_callers_protocol(headers: &HeaderMap, error: AwsError) -> Respo
         JsonProtocol::V1_1
     };
     json_response(protocol, Err(error))
+}
+
+/// A Smithy RPC v2 CBOR request: the service and operation are in the path.
+async fn dispatch_cbor(
+    State(routes): State<Arc<Routes>>,
+    Path((service_name, operation)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let Some((service, timestamp_members)) = routes.cbor.get(service_name.as_str()) else {
+        return cbor_response(
+            Err(AwsError::client(
+                "UnknownOperationException",
+                format!("no service {service_name} speaks Smithy RPC v2 CBOR here"),
+            )),
+            &[],
+        );
+    };
+    let result = match cbor_to_json(&body) {
+        Ok(input) => service.call(&operation, input).await,
+        Err(e) => Err(AwsError::client("SerializationException", e)),
+    };
+    cbor_response(result, timestamp_members)
 }
 
 async fn dispatch(State(routes): State<Arc<Routes>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -4,6 +4,7 @@
 
 pub mod bastion;
 pub mod cloudformation;
+pub mod cloudwatch;
 pub mod gateway;
 pub mod lambda;
 pub mod logs;

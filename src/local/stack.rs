@@ -6,6 +6,7 @@
 
 use super::bastion::BastionServer;
 use super::cloudformation::{CloudFormationService, StackRecord};
+use super::cloudwatch::CloudWatchService;
 use super::gateway::Gateway;
 use super::lambda::api::LambdaService;
 use super::lambda::esm::{check_visibility_timeout, MappingSettings, QueueMessage, QueueSource};
@@ -159,8 +160,10 @@ pub fn default_function_binary() -> Option<PathBuf> {
 
 /// The endpoint's routes: each service the stack speaks for, by protocol. One function, so that
 /// the conformance test (src/local/tests/it/conformance.rs) serves exactly what the stack serves.
+#[allow(clippy::too_many_arguments)]
 pub fn gateway(
     sqs: &Arc<SqsService>,
+    cloudwatch: &Arc<CloudWatchService>,
     logs: &Arc<LogsService>,
     secrets: &Arc<SecretsService>,
     rds: Arc<RdsService>,
@@ -170,6 +173,16 @@ pub fn gateway(
 ) -> axum::Router {
     let mut gateway = Gateway::new()
         .json_service(SqsService::TARGET_PREFIX, SqsService::PROTOCOL, sqs.clone())
+        .json_service(
+            super::cloudwatch::TARGET_PREFIX,
+            super::cloudwatch::PROTOCOL,
+            cloudwatch.clone(),
+        )
+        .cbor_service(
+            super::cloudwatch::TARGET_PREFIX,
+            cloudwatch.clone(),
+            super::cloudwatch::TIMESTAMP_MEMBERS,
+        )
         .json_service(super::logs::TARGET_PREFIX, super::logs::PROTOCOL, logs.clone())
         .streaming_operation(super::logs::LIVE_TAIL_TARGET, logs.clone())
         .json_service(super::secrets::TARGET_PREFIX, JsonProtocol::V1_1, secrets.clone())
@@ -233,12 +246,14 @@ impl LogSink for LogsService {
 pub struct Stack {
     pub info: StackInfo,
     pub sqs: Arc<SqsService>,
+    pub cloudwatch: Arc<CloudWatchService>,
     pub logs: Arc<LogsService>,
     pub secrets: Arc<SecretsService>,
     pub lambda: Arc<LambdaService>,
     pub function: Arc<LambdaFunction>,
     state_dir: PathBuf,
     server: tokio::task::JoinHandle<()>,
+    metrics_sampler: tokio::task::JoinHandle<()>,
 }
 
 /// The database password, generated once and kept (mode 0600) in the state dir.
@@ -395,7 +410,9 @@ impl Stack {
         let endpoint = format!("http://127.0.0.1:{}", settings.port);
 
         let state = StateFiles::new(&settings.state_dir);
-        let sqs = Arc::new(SqsService::new(endpoint.clone(), REGION.into()));
+        // Metrics start empty with each run: they are what this run of the stack saw.
+        let cloudwatch = Arc::new(CloudWatchService::new());
+        let sqs = SqsService::with_metrics(endpoint.clone(), REGION.into(), cloudwatch.clone());
         state.restore("sqs", |v| sqs.restore(v))?;
         let logs =
             Arc::new(LogsService::new(REGION.into()).with_live_tail_session_limit(settings.live_tail_session_limit));
@@ -465,24 +482,27 @@ impl Stack {
             ("AWS_ACCESS_KEY_ID".to_string(), "test".to_string()),
             ("AWS_SECRET_ACCESS_KEY".to_string(), "test".to_string()),
         ]);
-        let function = Arc::new(LambdaFunction::new(
-            FunctionConfig {
-                name: pipeline.function_name.clone(),
-                binary: binary.clone(),
-                timeout: settings.function_timeout,
-                memory_mb: pipeline.memory_size,
-                description: "Writes SQS Customer messages into MySQL (custctl local stack)".into(),
-                environment,
-                region: REGION.into(),
-                last_modified: super::aws_lambda_timestamp(),
-                code_sha256: {
-                    use base64::Engine;
-                    base64::engine::general_purpose::STANDARD.encode(sha256(&code))
+        let function = Arc::new(
+            LambdaFunction::new(
+                FunctionConfig {
+                    name: pipeline.function_name.clone(),
+                    binary: binary.clone(),
+                    timeout: settings.function_timeout,
+                    memory_mb: pipeline.memory_size,
+                    description: "Writes SQS Customer messages into MySQL (custctl local stack)".into(),
+                    environment,
+                    region: REGION.into(),
+                    last_modified: super::aws_lambda_timestamp(),
+                    code_sha256: {
+                        use base64::Engine;
+                        base64::engine::general_purpose::STANDARD.encode(sha256(&code))
+                    },
+                    code_size: code.len() as u64,
                 },
-                code_size: code.len() as u64,
-            },
-            logs.clone(),
-        ));
+                logs.clone(),
+            )
+            .with_metrics(cloudwatch.clone()),
+        );
         logs.ensure_group(&function.config().log_group());
         if let Some(days) = pipeline.log_retention_days {
             logs.set_retention(&function.config().log_group(), days);
@@ -510,7 +530,17 @@ impl Stack {
         }]));
 
         let port = listener.local_addr()?.port();
-        let router = gateway(&sqs, &logs, &secrets, rds, &lambda, Some(cloudformation), port);
+        let router = gateway(
+            &sqs,
+            &cloudwatch,
+            &logs,
+            &secrets,
+            rds,
+            &lambda,
+            Some(cloudformation),
+            port,
+        );
+        let metrics_sampler = cloudwatch.spawn_sampler();
         let client_timeout = settings.client_timeout;
         let server = tokio::spawn(super::gateway::serve(listener, router, client_timeout));
         let info = StackInfo {
@@ -534,12 +564,14 @@ impl Stack {
         Ok(Stack {
             info,
             sqs,
+            cloudwatch,
             logs,
             secrets,
             lambda,
             function,
             state_dir: settings.state_dir.clone(),
             server,
+            metrics_sampler,
         })
     }
 
@@ -562,6 +594,7 @@ impl Stack {
             mapping.update(settings);
         }
         self.server.abort();
+        self.metrics_sampler.abort();
         self.function.stop_instances();
         self.save_state()
     }

@@ -542,6 +542,10 @@ fn mapping_json(m: &EventSourceMapping) -> Value {
         "LastModified": m.last_modified(),
         "State": if s.enabled { "Enabled" } else { "Disabled" },
         "StateTransitionReason": "USER_INITIATED",
+        // AWS documents this member with stream and broker sources (Kinesis, DynamoDB, MQ); its
+        // documented SQS example has none (Lambda Developer Guide, "Using Lambda with Amazon
+        // SQS", create-event-source-mapping). The local stack reports it for SQS too, so that
+        // `custctl status` can say why a local mapping fails; a reader must accept its absence.
         "LastProcessingResult": m.last_processing_result(),
         "FunctionResponseTypes": types,
         "ScalingConfig": {"MaximumConcurrency": s.maximum_concurrency},

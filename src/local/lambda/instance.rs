@@ -50,6 +50,8 @@ pub struct InvocationRecord {
     pub log_lines: Vec<String>,
     pub log_stream: String,
     pub cold_start: bool,
+    /// How long the function ran, as its REPORT line's `Duration` says.
+    pub duration: Duration,
 }
 
 /// The log stream of one instance; also keeps the lines of the invocation in progress.
@@ -250,6 +252,7 @@ impl FunctionInstance {
             log_lines: self.log.end_invocation(),
             log_stream: self.log.stream.clone(),
             cold_start,
+            duration,
         }
     }
 

@@ -6,10 +6,13 @@ pub mod errors;
 pub mod esm;
 pub mod instance;
 
+use crate::cloudwatch::models::MetricKey;
+use crate::cloudwatch::{now_millis, CloudWatchService};
 use axum::body::Bytes;
 use instance::{FunctionInstance, InvocationRecord};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
@@ -56,7 +59,15 @@ pub struct LambdaFunction {
     idle: Mutex<Vec<FunctionInstance>>,
     sink: Arc<dyn LogSink>,
     events: tokio::sync::broadcast::Sender<InvocationRecord>,
+    metrics: Option<Arc<CloudWatchService>>,
+    /// Invocations running now (ConcurrentExecutions).
+    running: AtomicUsize,
 }
+
+/// Lambda's metrics namespace and the dimension it publishes each function's under ("Types of
+/// metrics for Lambda functions", Lambda Developer Guide).
+const NAMESPACE: &str = "AWS/Lambda";
+const FUNCTION_DIMENSION: &str = "FunctionName";
 
 impl LambdaFunction {
     pub fn new(config: FunctionConfig, sink: Arc<dyn LogSink>) -> Self {
@@ -65,7 +76,36 @@ impl LambdaFunction {
             idle: Mutex::new(Vec::new()),
             sink,
             events: tokio::sync::broadcast::channel(1024).0,
+            metrics: None,
+            running: AtomicUsize::new(0),
         }
+    }
+
+    /// Publishes the function's metrics to `metrics` (see [`LambdaFunction::invoke_as`]).
+    pub fn with_metrics(mut self, metrics: Arc<CloudWatchService>) -> Self {
+        self.metrics = Some(metrics);
+        self
+    }
+
+    fn metric(&self, name: &str) -> MetricKey {
+        MetricKey::new(NAMESPACE, name, &[(FUNCTION_DIMENSION, &self.config().name)])
+    }
+
+    /// One invocation's metrics, as Lambda publishes them: `Invocations` 1, `Errors` 1 for a
+    /// function error and 0 otherwise (so that Sum counts errors and Average is the error
+    /// rate), `Duration` in milliseconds.
+    fn record_metrics(&self, record: &InvocationRecord) {
+        let Some(metrics) = &self.metrics else { return };
+        let now = now_millis();
+        let failed = matches!(record.result, instance::InvocationResult::FunctionError { .. });
+        metrics.observe(self.metric("Invocations"), "Count", 1.0, now);
+        metrics.observe(self.metric("Errors"), "Count", if failed { 1.0 } else { 0.0 }, now);
+        metrics.observe(
+            self.metric("Duration"),
+            "Milliseconds",
+            record.duration.as_secs_f64() * 1000.0,
+            now,
+        );
     }
 
     pub fn config(&self) -> FunctionConfig {
@@ -97,6 +137,25 @@ impl LambdaFunction {
     /// Runs one invocation under `request_id` (an Event invocation's id is in its 202 answer
     /// before the invocation runs).
     pub async fn invoke_as(&self, request_id: String, payload: Bytes) -> InvocationRecord {
+        let concurrent = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some(metrics) = &self.metrics {
+            // "ConcurrentExecutions: the number of function instances that are processing
+            // events", sampled as each invocation starts (its Maximum is the peak).
+            metrics.observe(
+                self.metric("ConcurrentExecutions"),
+                "Count",
+                concurrent as f64,
+                now_millis(),
+            );
+        }
+        let record = self.run_invocation(request_id, payload).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        self.record_metrics(&record);
+        let _ = self.events.send(record.clone());
+        record
+    }
+
+    async fn run_invocation(&self, request_id: String, payload: Bytes) -> InvocationRecord {
         let warm = self.idle.lock().expect("instance pool poisoned").pop();
         let mut instance = match warm {
             Some(instance) => instance,
@@ -112,8 +171,8 @@ impl LambdaFunction {
                         log_lines: Vec::new(),
                         log_stream: String::new(),
                         cold_start: true,
+                        duration: Duration::ZERO,
                     };
-                    let _ = self.events.send(record.clone());
                     return record;
                 }
             },
@@ -122,7 +181,6 @@ impl LambdaFunction {
         if instance.is_alive() {
             self.idle.lock().expect("instance pool poisoned").push(instance);
         }
-        let _ = self.events.send(record.clone());
         record
     }
 

@@ -43,6 +43,10 @@ pub enum SqsError {
     MessageNotInflight,
     #[error("Only one PurgeQueue operation on {0} is allowed every 60 seconds.")]
     PurgeQueueInProgress(String),
+    /// The message move tasks' "not found" (a source or destination queue, a task). SQS answers
+    /// it with 404 (LocalStack's SQS provider, whose answers are recorded against AWS).
+    #[error("{0}")]
+    ResourceNotFound(String),
 }
 
 impl SqsError {
@@ -79,6 +83,7 @@ impl SqsError {
             SqsError::ReceiptHandleIsInvalid(_) => "ReceiptHandleIsInvalid",
             SqsError::MessageNotInflight => "MessageNotInflight",
             SqsError::PurgeQueueInProgress(_) => "PurgeQueueInProgress",
+            SqsError::ResourceNotFound(_) => "ResourceNotFoundException",
         };
         format!("com.amazonaws.sqs#{shape}")
     }
@@ -102,6 +107,7 @@ impl SqsError {
             SqsError::ReceiptHandleIsInvalid(_) => "ReceiptHandleIsInvalid",
             SqsError::MessageNotInflight => "AWS.SimpleQueueService.MessageNotInflight",
             SqsError::PurgeQueueInProgress(_) => "AWS.SimpleQueueService.PurgeQueueInProgress",
+            SqsError::ResourceNotFound(_) => "ResourceNotFoundException",
         }
     }
 }
@@ -109,7 +115,13 @@ impl SqsError {
 impl From<SqsError> for AwsError {
     fn from(err: SqsError) -> Self {
         let query_error = format!("{};Sender", err.query_code());
-        AwsError::client(err.json_type(), err.to_string()).with_query_error(query_error)
+        let status = match err {
+            SqsError::ResourceNotFound(_) => axum::http::StatusCode::NOT_FOUND,
+            _ => axum::http::StatusCode::BAD_REQUEST,
+        };
+        AwsError::client(err.json_type(), err.to_string())
+            .with_status(status)
+            .with_query_error(query_error)
     }
 }
 

@@ -6,15 +6,21 @@
 //! [`SqsService::restore`].
 //!
 //! `models` holds the state and AWS's rules, `responses` the wire format, `errors` AWS's errors.
-//! This module adds what needs the runtime: the clock, the lock, long polling and the event feed.
+//! This module adds what needs the runtime: the clock, the lock, long polling, the event feed,
+//! the pace of message move tasks, and the queue metrics it gives CloudWatch.
 
 pub mod errors;
 pub mod models;
 mod responses;
 
 pub use errors::SqsError;
-pub use models::{MessageAttributeValue, OutgoingMessage, QueueEvent, RedrivePolicy, SendReceipt, ACCOUNT_ID};
+pub use models::{
+    MessageAttributeValue, MoveTask, MoveTaskStatus, OutgoingMessage, QueueEvent, RedrivePolicy, SendReceipt,
+    ACCOUNT_ID,
+};
 
+use crate::cloudwatch::models::MetricKey;
+use crate::cloudwatch::{CloudWatchService, GaugeSample, GaugeSource};
 use crate::wire::{AwsError, JsonProtocol, JsonService, ServiceFuture};
 use models::{Delivery, EpochMillis, Queues};
 use serde_json::Value;
@@ -76,42 +82,36 @@ fn epoch_millis() -> EpochMillis {
 /// operation, and a wake-up per queue for long polls.
 pub struct SqsService {
     endpoint_base: String,
+    /// Shared with the message move tasks, which outlive the request that started them.
+    shared: Arc<Shared>,
+}
+
+/// What the service and its move tasks share.
+struct Shared {
     model: Mutex<Queues>,
     wakeups: Mutex<HashMap<String, Arc<Notify>>>,
     events: broadcast::Sender<crate::Stamped<QueueEvent>>,
+    metrics: Option<Arc<CloudWatchService>>,
 }
 
-impl SqsService {
-    /// The `X-Amz-Target` prefix the SDKs send.
-    pub const TARGET_PREFIX: &'static str = "AmazonSQS";
-    pub const PROTOCOL: JsonProtocol = JsonProtocol::V1_0;
+/// The namespace and dimension of SQS's metrics ("Available CloudWatch metrics for Amazon
+/// SQS", SQS Developer Guide).
+const NAMESPACE: &str = "AWS/SQS";
+const QUEUE_DIMENSION: &str = "QueueName";
 
-    /// `endpoint_base` is what queue URLs start with, e.g. `http://127.0.0.1:4566`.
-    pub fn new(endpoint_base: String, region: String) -> Self {
-        SqsService {
-            endpoint_base: endpoint_base.trim_end_matches('/').to_string(),
-            model: Mutex::new(Queues::new(region)),
-            wakeups: Mutex::new(HashMap::new()),
-            events: broadcast::channel(EVENT_BUFFER).0,
-        }
-    }
-
-    /// `{endpoint_base}/000000000000/{name}`.
-    pub fn queue_url(&self, name: &str) -> String {
-        format!("{}/{ACCOUNT_ID}/{name}", self.endpoint_base)
-    }
-
+impl Shared {
     fn lock(&self) -> MutexGuard<'_, Queues> {
         // The model is consistent between operations, so a panic elsewhere leaves it usable.
         self.model.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Runs one operation on the model, then publishes its events and wakes the long polls
-    /// that may now find a message.
+    /// Runs one operation on the model, then publishes its events, counts them in the queue
+    /// metrics, and wakes the long polls that may now find a message.
     fn with_model<T>(&self, operation: impl FnOnce(&mut Queues, EpochMillis) -> T) -> T {
+        let now = epoch_millis();
         let (result, events) = {
             let mut queues = self.lock();
-            let result = operation(&mut queues, epoch_millis());
+            let result = operation(&mut queues, now);
             let events = queues.take_events();
             // Published before the lock is released, so events are published in the order the
             // model took them: a message's "received" can never be published before its
@@ -131,8 +131,24 @@ impl SqsService {
                 QueueEvent::MovedToDeadLetterQueue { to, .. } => self.wake(to),
                 QueueEvent::Received { .. } => {}
             }
+            self.count(&event, now);
         }
         result
+    }
+
+    /// NumberOfMessagesSent, -Received and -Deleted: a total a minute per queue. A message the
+    /// redrive policy moves to a DLQ is not "sent" to it ("if a message is sent to a dead-letter
+    /// queue as a result of a failed processing attempt, it isn't captured by this metric").
+    fn count(&self, event: &QueueEvent, now: EpochMillis) {
+        let Some(metrics) = &self.metrics else { return };
+        let (metric, queue) = match event {
+            QueueEvent::Sent { queue, .. } => ("NumberOfMessagesSent", queue),
+            QueueEvent::Received { queue, .. } => ("NumberOfMessagesReceived", queue),
+            QueueEvent::Deleted { queue, .. } => ("NumberOfMessagesDeleted", queue),
+            QueueEvent::VisibilityExpired { .. } | QueueEvent::MovedToDeadLetterQueue { .. } => return,
+        };
+        let key = MetricKey::new(NAMESPACE, metric, &[(QUEUE_DIMENSION, queue)]);
+        metrics.add_to_minute(key, "Count", 1.0, now);
     }
 
     fn wakeups(&self) -> MutexGuard<'_, HashMap<String, Arc<Notify>>> {
@@ -143,6 +159,146 @@ impl SqsService {
         if let Some(notify) = self.wakeups().get(queue) {
             notify.notify_waiters();
         }
+    }
+}
+
+impl GaugeSource for SqsService {
+    /// ApproximateNumberOfMessagesVisible, -NotVisible, -Delayed (Count) and
+    /// ApproximateAgeOfOldestMessage (Seconds) of every queue.
+    fn sample(&self, now: EpochMillis) -> Vec<GaugeSample> {
+        let depths = self.with_model(|queues, _| queues.depths(now));
+        let mut samples = Vec::new();
+        for depth in depths {
+            let gauges = [
+                ("ApproximateNumberOfMessagesVisible", "Count", depth.visible as f64),
+                ("ApproximateNumberOfMessagesNotVisible", "Count", depth.in_flight as f64),
+                ("ApproximateNumberOfMessagesDelayed", "Count", depth.delayed as f64),
+            ];
+            for (name, unit, value) in gauges {
+                samples.push(GaugeSample {
+                    key: MetricKey::new(NAMESPACE, name, &[(QUEUE_DIMENSION, &depth.queue)]),
+                    unit,
+                    value,
+                });
+            }
+            // An empty queue has no oldest message, and so no datapoint.
+            if let Some(age) = depth.oldest_age_secs {
+                samples.push(GaugeSample {
+                    key: MetricKey::new(
+                        NAMESPACE,
+                        "ApproximateAgeOfOldestMessage",
+                        &[(QUEUE_DIMENSION, &depth.queue)],
+                    ),
+                    unit: "Seconds",
+                    value: age as f64,
+                });
+            }
+        }
+        samples
+    }
+}
+
+/// How many messages a move task without a rate moves per step before it lets the other
+/// requests at the lock (AWS "optimizes the rate based on the queue message backlog size").
+const UNPACED_STEP: u64 = 500;
+
+/// Runs a move task to its end: each step moves what `MaxNumberOfMessagesPerSecond` allows so
+/// far (`rate * elapsed`, plus the first message at once), so that no second ever sees more
+/// than the rate and one; a task being cancelled ends at its next step.
+async fn run_move_task(shared: Arc<Shared>, task_id: String, rate: Option<u32>) {
+    let started = tokio::time::Instant::now();
+    let mut moved = 0u64;
+    loop {
+        let budget = match rate {
+            None => UNPACED_STEP,
+            Some(rate) => {
+                let allowed = u64::from(rate) * started.elapsed().as_millis() as u64 / 1000 + 1;
+                allowed.saturating_sub(moved)
+            }
+        };
+        let step = shared.with_model(|queues, now| queues.move_step(&task_id, budget, now));
+        moved += step.moved;
+        if step.finished {
+            return;
+        }
+        match rate {
+            None => tokio::task::yield_now().await,
+            // Often enough to keep a fast rate smooth, seldom enough to cost nothing at a slow one.
+            Some(rate) => tokio::time::sleep(Duration::from_millis((1000 / u64::from(rate)).clamp(10, 100))).await,
+        }
+    }
+}
+
+impl SqsService {
+    /// The `X-Amz-Target` prefix the SDKs send.
+    pub const TARGET_PREFIX: &'static str = "AmazonSQS";
+    pub const PROTOCOL: JsonProtocol = JsonProtocol::V1_0;
+
+    /// `endpoint_base` is what queue URLs start with, e.g. `http://127.0.0.1:4566`.
+    pub fn new(endpoint_base: String, region: String) -> Self {
+        Self::build(endpoint_base, region, None)
+    }
+
+    /// A service that counts its queues' messages in `metrics` (and can be sampled by it, see
+    /// [`GaugeSource`]).
+    pub fn with_metrics(endpoint_base: String, region: String, metrics: Arc<CloudWatchService>) -> Arc<Self> {
+        let service = Arc::new(Self::build(endpoint_base, region, Some(metrics.clone())));
+        let source: Arc<dyn GaugeSource> = service.clone();
+        metrics.add_gauge_source(&source);
+        service
+    }
+
+    fn build(endpoint_base: String, region: String, metrics: Option<Arc<CloudWatchService>>) -> Self {
+        SqsService {
+            endpoint_base: endpoint_base.trim_end_matches('/').to_string(),
+            shared: Arc::new(Shared {
+                model: Mutex::new(Queues::new(region)),
+                wakeups: Mutex::new(HashMap::new()),
+                events: broadcast::channel(EVENT_BUFFER).0,
+                metrics,
+            }),
+        }
+    }
+
+    /// `{endpoint_base}/000000000000/{name}`.
+    pub fn queue_url(&self, name: &str) -> String {
+        format!("{}/{ACCOUNT_ID}/{name}", self.endpoint_base)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Queues> {
+        self.shared.lock()
+    }
+
+    /// See [`Shared::with_model`].
+    fn with_model<T>(&self, operation: impl FnOnce(&mut Queues, EpochMillis) -> T) -> T {
+        self.shared.with_model(operation)
+    }
+
+    fn wakeups(&self) -> MutexGuard<'_, HashMap<String, Arc<Notify>>> {
+        self.shared.wakeups()
+    }
+
+    fn wake(&self, queue: &str) {
+        self.shared.wake(queue);
+    }
+
+    /// `StartMessageMoveTask`: records the task and starts moving its messages in the
+    /// background; returns its handle.
+    pub fn start_move_task(
+        &self,
+        source_arn: &str,
+        destination_arn: Option<&str>,
+        max_messages_per_second: Option<i64>,
+    ) -> Result<String, SqsError> {
+        let task = self.with_model(|queues, now| {
+            queues.start_move_task(source_arn, destination_arn, max_messages_per_second, now)
+        })?;
+        tokio::spawn(run_move_task(
+            self.shared.clone(),
+            task.id.clone(),
+            task.max_messages_per_second,
+        ));
+        Ok(task.handle)
     }
 
     /// Wakes the queue's long polls and forgets its wake-up, once the queue is gone.
@@ -251,7 +407,7 @@ impl SqsService {
 
     /// Every message event from now on.
     pub fn subscribe(&self) -> broadcast::Receiver<crate::Stamped<QueueEvent>> {
-        self.events.subscribe()
+        self.shared.events.subscribe()
     }
 
     /// The queues, their attributes and their messages, to persist.

@@ -17,6 +17,9 @@ use sha2::Sha256;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap, VecDeque};
 
+mod move_tasks;
+pub use move_tasks::{MoveTask, MoveTaskStatus};
+
 /// The one account of the local stack.
 pub const ACCOUNT_ID: &str = "000000000000";
 /// AWS's limit on one message, and on all the messages of one batch together: 1 MiB since
@@ -569,6 +572,17 @@ pub enum QueueEvent {
     },
 }
 
+/// How full a queue is, for the queue metrics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueDepth {
+    pub queue: String,
+    pub visible: u64,
+    pub in_flight: u64,
+    pub delayed: u64,
+    /// `None` when the queue is empty.
+    pub oldest_age_secs: Option<u64>,
+}
+
 /// A message as stored, and as persisted in a snapshot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -594,6 +608,16 @@ struct MessageRecord {
     /// Snapshots only: when a delayed message becomes visible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     delayed_until: Option<EpochMillis>,
+    /// The queue whose redrive policy moved the message here: AWS's `DeadLetterQueueSourceArn`
+    /// system attribute (ReceiveMessage API reference, MessageSystemAttributeNames), and where a
+    /// move task without a destination takes the message back to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dead_letter_source_arn: Option<String>,
+    /// When the message was moved to this dead-letter queue: a DLQ's ApproximateAgeOfOldestMessage
+    /// counts from then, not from when it was sent ("Setting-up dead-letter queue retention",
+    /// SQS Developer Guide).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dead_lettered_at: Option<EpochMillis>,
 }
 
 /// What a sender asks for (one `SendMessage`, or one batch entry).
@@ -665,6 +689,7 @@ impl MessageRecord {
             ("MessageDeduplicationId", &self.deduplication_id),
             ("SequenceNumber", &self.sequence_number),
             ("AWSTraceHeader", &self.trace_header),
+            ("DeadLetterQueueSourceArn", &self.dead_letter_source_arn),
         ];
         for (name, value) in optional {
             if let Some(value) = value {
@@ -780,6 +805,12 @@ impl Queue {
 
     fn is_fifo(&self) -> bool {
         self.settings.fifo_queue
+    }
+
+    /// The name of the queue this one's redrive policy moves messages to, if any.
+    fn dead_letter_target(&self) -> Option<&str> {
+        let policy = self.settings.redrive_policy.as_ref()?;
+        queue_name_from_arn(&policy.dead_letter_target_arn)
     }
 
     fn visible(&self) -> usize {
@@ -1192,6 +1223,8 @@ impl Queue {
             deduplication_id: deduplication_id.map(|(id, _)| id),
             sequence_number: sequence_number.clone(),
             delayed_until: None,
+            dead_letter_source_arn: None,
+            dead_lettered_at: None,
         };
         self.enqueue(record, (delay > 0).then(|| now + delay * 1000));
         events.push(QueueEvent::Sent {
@@ -1284,6 +1317,8 @@ pub struct Queues {
     region: String,
     queues: BTreeMap<String, Queue>,
     events: Vec<QueueEvent>,
+    /// Message move tasks, oldest first (see [`move_tasks`]).
+    move_tasks: Vec<MoveTask>,
 }
 
 /// Looks a queue up and brings its timers up to date, as every operation on a queue must.
@@ -1304,6 +1339,7 @@ impl Queues {
             region: region.into(),
             queues: BTreeMap::new(),
             events: Vec::new(),
+            move_tasks: Vec::new(),
         }
     }
 
@@ -1373,6 +1409,36 @@ impl Queues {
         max_results: Option<i64>,
         next_token: Option<&str>,
     ) -> Result<(Vec<String>, Option<String>), SqsError> {
+        self.page_of_queues(|queue| queue.name.starts_with(prefix), max_results, next_token)
+    }
+
+    /// `ListDeadLetterSourceQueues`: the queues whose redrive policy targets `name`, paginated
+    /// as `ListQueues` is (MaxResults 1 to 1000; 1,000 at most without it, and then no
+    /// NextToken: the operation's API reference).
+    pub fn list_dead_letter_source_queues(
+        &self,
+        name: &str,
+        max_results: Option<i64>,
+        next_token: Option<&str>,
+    ) -> Result<(Vec<String>, Option<String>), SqsError> {
+        if !self.exists(name) {
+            return Err(SqsError::QueueDoesNotExist);
+        }
+        self.page_of_queues(
+            |queue| queue.dead_letter_target() == Some(name),
+            max_results,
+            next_token,
+        )
+    }
+
+    /// The names of the queues that `wanted` selects, in order, `max_results` (1 to 1000) at a
+    /// time after `next_token`.
+    fn page_of_queues(
+        &self,
+        wanted: impl Fn(&Queue) -> bool,
+        max_results: Option<i64>,
+        next_token: Option<&str>,
+    ) -> Result<(Vec<String>, Option<String>), SqsError> {
         let limit = match max_results {
             None => 1000,
             Some(n @ 1..=1000) => n as usize,
@@ -1396,10 +1462,10 @@ impl Queues {
         };
         let mut names = self
             .queues
-            .keys()
-            .filter(|name| name.starts_with(prefix) && after.as_ref().is_none_or(|after| *name > after))
+            .iter()
+            .filter(|(name, queue)| wanted(queue) && after.as_ref().is_none_or(|after| *name > after))
             .take(limit + 1)
-            .cloned()
+            .map(|(name, _)| name.clone())
             .collect::<Vec<_>>();
         let more = names.len() > limit;
         names.truncate(limit);
@@ -1462,7 +1528,10 @@ impl Queues {
     }
 
     pub fn delete_queue(&mut self, name: &str) -> Result<(), SqsError> {
-        self.queues.remove(name).map(|_| ()).ok_or(SqsError::QueueDoesNotExist)
+        self.queues.remove(name).ok_or(SqsError::QueueDoesNotExist)?;
+        // A queue created later under the same name starts with no task history.
+        self.move_tasks.retain(|task| task.source != name);
+        Ok(())
     }
 
     /// `PurgeQueue`: drops every message; AWS allows it once a minute.
@@ -1514,8 +1583,11 @@ impl Queues {
             &mut self.events,
         );
         if let Some((target_name, _)) = redrive {
+            let source_arn = self.queue_arn(name);
             if let Some(target) = self.queues.get_mut(&target_name) {
-                for record in taken.dead_letters {
+                for mut record in taken.dead_letters {
+                    record.dead_letter_source_arn = Some(source_arn.clone());
+                    record.dead_lettered_at = Some(now);
                     let message_id = record.message_id.clone();
                     target.accept_dead_letter(record, name, now);
                     self.events.push(QueueEvent::MovedToDeadLetterQueue {
@@ -1527,6 +1599,34 @@ impl Queues {
             }
         }
         Ok(taken.deliveries)
+    }
+
+    /// Every queue's depth and oldest message, for the queue metrics. The age of the oldest
+    /// message counts, in a dead-letter queue, from when the message was moved there ("The
+    /// ApproximateAgeOfOldestMessage metric indicates when the message moved to the dead-letter
+    /// queue", SQS Developer Guide, "Setting-up dead-letter queue retention"). Looks at every
+    /// message: it runs once a minute and per metrics read, not per request.
+    pub fn depths(&mut self, now: EpochMillis) -> Vec<QueueDepth> {
+        let names: Vec<String> = self.queues.keys().cloned().collect();
+        let mut depths = Vec::with_capacity(names.len());
+        for name in names {
+            let Ok(queue) = promoted(&mut self.queues, &mut self.events, &name, now) else {
+                continue;
+            };
+            let oldest = queue
+                .messages
+                .values()
+                .map(|m| m.record.dead_lettered_at.unwrap_or(m.record.sent_at))
+                .min();
+            depths.push(QueueDepth {
+                visible: queue.visible() as u64,
+                in_flight: queue.in_flight as u64,
+                delayed: queue.delayed as u64,
+                oldest_age_secs: oldest.map(|at| now.saturating_sub(at) / 1000),
+                queue: name,
+            });
+        }
+        depths
     }
 
     /// When the next delayed or in-flight message of the queue may become visible.
@@ -1928,6 +2028,27 @@ mod tests {
         assert_eq!(moved[0].body, "poison");
         assert_eq!(moved[0].message_attributes["k"], MessageAttributeValue::string("v"));
         assert_eq!(count(&mut queues, "q", "ApproximateNumberOfMessages", T0 + 3), "0");
+    }
+
+    #[test]
+    fn a_dlqs_oldest_message_is_as_old_as_its_move_there() {
+        let mut queues = with_queue("dlq", &[]);
+        let policy = r#"{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:000000000000:dlq","maxReceiveCount":1}"#;
+        queues
+            .create_queue("q", &attributes(&[("RedrivePolicy", policy)]), T0)
+            .unwrap();
+        send(&mut queues, "q", "poison", T0);
+        queues.receive("q", 1, Some(0), T0 + 10_000).unwrap();
+        queues.receive("q", 1, Some(0), T0 + 60_000).unwrap();
+        let depths = queues.depths(T0 + 90_000);
+        let depth = |name: &str| depths.iter().find(|d| d.queue == name).unwrap().clone();
+        assert_eq!(
+            depth("dlq").oldest_age_secs,
+            Some(30),
+            "counted from the move, not the send"
+        );
+        assert_eq!((depth("dlq").visible, depth("q").visible), (1, 0));
+        assert_eq!(depth("q").oldest_age_secs, None, "an empty queue has no oldest message");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::errors::{invalid_parameter, SqsError};
 use super::models::{
     check_batch_entry_ids, md5_of_message_attributes, Delivery, EpochMillis, MessageAttributeValue, MessageAttributes,
-    OutgoingMessage, Queues, SendReceipt, ACCOUNT_ID, MAX_MESSAGE_BYTES,
+    MoveTask, OutgoingMessage, Queues, SendReceipt, ACCOUNT_ID, MAX_MESSAGE_BYTES,
 };
 use super::SqsService;
 use crate::wire::AwsError;
@@ -33,6 +33,10 @@ pub(super) async fn handle(service: &SqsService, operation: &str, input: Value) 
         "DeleteMessageBatch" => delete_message_batch(service, parse(input)?),
         "ChangeMessageVisibility" => change_message_visibility(service, parse(input)?),
         "ChangeMessageVisibilityBatch" => change_message_visibility_batch(service, parse(input)?),
+        "ListDeadLetterSourceQueues" => list_dead_letter_source_queues(service, parse(input)?),
+        "StartMessageMoveTask" => start_message_move_task(service, parse(input)?),
+        "ListMessageMoveTasks" => list_message_move_tasks(service, parse(input)?),
+        "CancelMessageMoveTask" => cancel_message_move_task(service, parse(input)?),
         _ => return Err(AwsError::unknown_operation("SQS", operation)),
     };
     output.map_err(AwsError::from)
@@ -110,17 +114,7 @@ fn list_queues(service: &SqsService, input: ListQueuesInput) -> Result<Value, Sq
     let prefix = input.queue_name_prefix.unwrap_or_default();
     let (names, next_token) =
         service.with_model(|queues, _| queues.list_queues(&prefix, input.max_results, input.next_token.as_deref()))?;
-    let mut output = Map::new();
-    if !names.is_empty() {
-        output.insert(
-            "QueueUrls".into(),
-            names.iter().map(|name| service.queue_url(name)).collect(),
-        );
-    }
-    if let Some(token) = next_token {
-        output.insert("NextToken".into(), token.into());
-    }
-    Ok(Value::Object(output))
+    Ok(queue_url_page(service, "QueueUrls", &names, next_token))
 }
 
 #[derive(Deserialize)]
@@ -538,6 +532,110 @@ fn change_message_visibility_batch(
     })?;
     service.wake(&name);
     Ok(output)
+}
+
+/// A page of queue names as `ListQueues` and `ListDeadLetterSourceQueues` render it: the URLs
+/// under `urls_member` (absent when there are none), then `NextToken`.
+fn queue_url_page(service: &SqsService, urls_member: &str, names: &[String], next_token: Option<String>) -> Value {
+    let mut output = Map::new();
+    if !names.is_empty() {
+        output.insert(
+            urls_member.into(),
+            names.iter().map(|name| service.queue_url(name)).collect(),
+        );
+    }
+    if let Some(token) = next_token {
+        output.insert("NextToken".into(), token.into());
+    }
+    Value::Object(output)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListDeadLetterSourceQueuesInput {
+    queue_url: Option<String>,
+    next_token: Option<String>,
+    max_results: Option<i64>,
+}
+
+fn list_dead_letter_source_queues(
+    service: &SqsService,
+    input: ListDeadLetterSourceQueuesInput,
+) -> Result<Value, SqsError> {
+    let name = queue_name(&input.queue_url)?;
+    let (names, next_token) = service.with_model(|queues, _| {
+        queues.list_dead_letter_source_queues(&name, input.max_results, input.next_token.as_deref())
+    })?;
+    // The model spells this member `queueUrls`, unlike ListQueues' `QueueUrls`.
+    Ok(queue_url_page(service, "queueUrls", &names, next_token))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct StartMessageMoveTaskInput {
+    source_arn: Option<String>,
+    destination_arn: Option<String>,
+    max_number_of_messages_per_second: Option<i64>,
+}
+
+fn start_message_move_task(service: &SqsService, input: StartMessageMoveTaskInput) -> Result<Value, SqsError> {
+    let source = required(&input.source_arn, "SourceArn")?;
+    let handle = service.start_move_task(
+        source,
+        input.destination_arn.as_deref().filter(|arn| !arn.is_empty()),
+        input.max_number_of_messages_per_second,
+    )?;
+    Ok(json!({"TaskHandle": handle}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListMessageMoveTasksInput {
+    source_arn: Option<String>,
+    max_results: Option<i64>,
+}
+
+/// One task as `ListMessageMoveTasks` shows it: `TaskHandle` only while it runs,
+/// `DestinationArn` and `MaxNumberOfMessagesPerSecond` only when they were given, and
+/// `FailureReason` only when it failed (ListMessageMoveTasksResultEntry, API reference).
+fn render_task(task: &MoveTask) -> Value {
+    let mut entry = Map::new();
+    if task.status == super::MoveTaskStatus::Running {
+        entry.insert("TaskHandle".into(), task.handle.clone().into());
+    }
+    entry.insert("Status".into(), task.status.as_str().into());
+    entry.insert("SourceArn".into(), task.source_arn.clone().into());
+    if let Some(destination) = &task.destination_arn {
+        entry.insert("DestinationArn".into(), destination.clone().into());
+    }
+    if let Some(rate) = task.max_messages_per_second {
+        entry.insert("MaxNumberOfMessagesPerSecond".into(), rate.into());
+    }
+    entry.insert("ApproximateNumberOfMessagesMoved".into(), task.moved.into());
+    entry.insert("ApproximateNumberOfMessagesToMove".into(), task.to_move.into());
+    if let Some(reason) = &task.failure_reason {
+        entry.insert("FailureReason".into(), reason.clone().into());
+    }
+    entry.insert("StartedTimestamp".into(), task.started_at.into());
+    Value::Object(entry)
+}
+
+fn list_message_move_tasks(service: &SqsService, input: ListMessageMoveTasksInput) -> Result<Value, SqsError> {
+    let source = required(&input.source_arn, "SourceArn")?;
+    let tasks = service.with_model(|queues, _| queues.list_move_tasks(source, input.max_results))?;
+    Ok(json!({"Results": tasks.iter().map(render_task).collect::<Vec<_>>()}))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct CancelMessageMoveTaskInput {
+    task_handle: Option<String>,
+}
+
+fn cancel_message_move_task(service: &SqsService, input: CancelMessageMoveTaskInput) -> Result<Value, SqsError> {
+    let handle = required(&input.task_handle, "TaskHandle")?;
+    let moved = service.with_model(|queues, _| queues.cancel_move_task(handle))?;
+    Ok(json!({"ApproximateNumberOfMessagesMoved": moved}))
 }
 
 #[cfg(test)]

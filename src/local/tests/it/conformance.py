@@ -17,8 +17,10 @@ instance). Exits 1 with a list of every non-conformity found.
 import base64
 import datetime
 import http.client
+import io
 import json
 import sys
+import time
 import urllib.parse
 import xml.etree.ElementTree as ElementTree
 
@@ -28,6 +30,7 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import create_request_object, prepare_request_dict
 from botocore.credentials import Credentials
 from botocore.eventstream import EventStreamBuffer
+from botocore.parsers import RpcV2CBORParser
 from botocore.serialize import create_serializer
 
 # The models are botocore's; a model change is a deliberate update of this pin (and of .ci/test
@@ -43,7 +46,10 @@ if botocore.__version__ != PINNED_BOTOCORE:
 ENDPOINT = sys.argv[1].rstrip("/")
 CONTEXT = json.loads(sys.argv[2])
 REGION = "us-east-1"
-SERVICES = ["sqs", "logs", "lambda", "secretsmanager", "rds"]
+SERVICES = ["sqs", "logs", "lambda", "secretsmanager", "rds", "cloudwatch"]
+CBOR = "smithy-rpc-v2-cbor"
+# The Smithy namespace of the error shapes' ids in `__type` (query-compatible services).
+SHAPE_NAMESPACES = {"sqs": "com.amazonaws.sqs", "cloudwatch": "com.amazonaws.cloudwatch"}
 session = botocore.session.get_session()
 MODELS = {name: session.get_service_model(name) for name in SERVICES}
 CREDENTIALS = Credentials("test", "test")
@@ -61,7 +67,17 @@ UNMODELLED_ERRORS = {
     "lambda": {"RequestEntityTooLargeException": (None, 413)},
 }
 
+# Errors a service documents as common to all its operations, which the models list only on
+# some: CloudWatch's "Common Errors" (InvalidParameterValue, InvalidParameterCombination,
+# MissingParameter; https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CommonErrors.html).
+COMMON_ERRORS = {
+    "cloudwatch": {"InvalidParameterValueException", "InvalidParameterCombinationException",
+                   "MissingRequiredParameterException"},
+}
+
 problems = []
+# The protocol of the answer being checked (CBOR timestamps are tagged, JSON ones numbers).
+CURRENT_PROTOCOL = [None]
 
 
 def problem(where, text):
@@ -78,7 +94,17 @@ class Answer:
         self.body = body
 
     def json(self):
+        if self.headers.get("content-type", "").startswith("application/cbor"):
+            return cbor(self.body)
         return json.loads(self.body) if self.body else {}
+
+
+def cbor(body):
+    """A CBOR body, decoded as botocore decodes one (tag 1 becomes a datetime)."""
+    if not body:
+        return {}
+    parser = RpcV2CBORParser()
+    return parser.parse_data_item(parser.get_peekable_stream_from_bytes(body))
 
 
 def signed(service, request_dict):
@@ -143,6 +169,19 @@ def answered(service):
                         "Content-Type": f"application/x-amz-json-{model.metadata['jsonVersion']}",
                     },
                     "body": b"{}",
+                },
+            )
+            answer = send(request)
+            unknown = answer.status == 400 and str(answer.json().get("__type", "")).endswith("UnknownOperationException")
+        elif protocol == CBOR:
+            request = signed(
+                service,
+                {
+                    "url_path": f"/service/{model.metadata['targetPrefix']}/operation/{operation}",
+                    "query_string": "",
+                    "method": "POST",
+                    "headers": {"Content-Type": "application/cbor", "smithy-protocol": "rpc-v2-cbor"},
+                    "body": b"\xa0",
                 },
             )
             answer = send(request)
@@ -221,7 +260,10 @@ def check_value(where, shape, value):
         if not isinstance(value, bool):
             problem(where, f"expected a boolean, got {value!r}")
     elif kind == "timestamp":
-        if shape.serialization.get("timestampFormat") == "iso8601":
+        if CURRENT_PROTOCOL[0] == CBOR:
+            if not isinstance(value, datetime.datetime):
+                problem(where, f"expected a CBOR timestamp (tag 1), got {value!r}")
+        elif shape.serialization.get("timestampFormat") == "iso8601":
             if not isinstance(value, str):
                 problem(where, f"expected an ISO 8601 string, got {value!r}")
         elif not isinstance(value, (int, float)) or isinstance(value, bool):
@@ -326,8 +368,14 @@ def check_ok(service, operation, answer):
     om = model.operation_model(operation)
     protocol = model.metadata["protocol"]
     check_request_id(where, answer)
+    CURRENT_PROTOCOL[0] = protocol
     if not 200 <= answer.status < 300:
         return problem(where, f"expected success, got {answer.status}: {answer.body[:300]!r}")
+    if protocol == CBOR:
+        if answer.headers.get("smithy-protocol") != "rpc-v2-cbor":
+            problem(where, "no smithy-protocol: rpc-v2-cbor header")
+        if answer.headers.get("content-type") != "application/cbor":
+            problem(where, f"content type {answer.headers.get('content-type')!r}")
     expected_status = om.http.get("responseCode", 200)
     if protocol == "rest-json" and operation != "Invoke" and answer.status != expected_status:
         problem(where, f"status {answer.status}, the model says {expected_status}")
@@ -392,7 +440,7 @@ def check_error(service, operation, answer, expected_code, expected_status=None)
             problem(where, f"not a query-protocol ErrorResponse: {answer.body[:300]!r}")
         shape = error_shape(service, code)
         wire_code = code
-    elif protocol == "json":
+    elif protocol in ("json", CBOR):
         body = answer.json()
         wire_code = body.get("__type", "")
         code = wire_code.split("#")[-1]
@@ -408,7 +456,7 @@ def check_error(service, operation, answer, expected_code, expected_status=None)
                 code = UNMODELLED_ERRORS[service][wire_code][0]
                 if query_code != code:
                     problem(where, f"x-amzn-query-error code {query_code!r}, AWS sends {code!r}")
-            elif not wire_code.startswith(f"com.amazonaws.{model.metadata['endpointPrefix']}#"):
+            elif not wire_code.startswith(f"{SHAPE_NAMESPACES[service]}#"):
                 problem(where, f"__type {wire_code!r} is not a fully qualified shape id")
         allowed = {"__type"} | error_members(shape)
         for key in body:
@@ -434,7 +482,7 @@ def check_error(service, operation, answer, expected_code, expected_status=None)
         problem(where, f"{wire_code!r} is not an error shape of the {service} model")
     if shape is not None and operation in MODELS[service].operation_names:
         op_errors = {s.name for s in model.operation_model(operation).error_shapes}
-        if op_errors and shape.name not in op_errors:
+        if op_errors and shape.name not in op_errors | COMMON_ERRORS.get(service, set()):
             problem(where, f"{shape.name} is not among {operation}'s errors in the model")
     status = (
         expected_status
@@ -510,6 +558,48 @@ def sqs_cases():
     fails("sqs", "PurgeQueue", {"QueueUrl": url}, "PurgeQueueInProgress")
     ok("sqs", "DeleteQueue", {"QueueUrl": fifo})
     fails("sqs", "DeleteQueue", {"QueueUrl": fifo}, "QueueDoesNotExist")
+    move_task_cases(url)
+
+
+def move_task_cases(url):
+    """DLQ redrive: ListDeadLetterSourceQueues and the message move tasks."""
+    arn = "arn:aws:sqs:us-east-1:000000000000:"
+    dlq = ok("sqs", "CreateQueue", {"QueueName": "conformance-dlq"})["QueueUrl"]
+    policy = json.dumps({"deadLetterTargetArn": arn + "conformance-dlq", "maxReceiveCount": 1})
+    ok("sqs", "CreateQueue", {"QueueName": "conformance-src", "Attributes": {"RedrivePolicy": policy}})
+    ok("sqs", "ListDeadLetterSourceQueues", {"QueueUrl": dlq})
+    ok("sqs", "ListDeadLetterSourceQueues", {"QueueUrl": dlq, "MaxResults": 1})
+    fails("sqs", "ListDeadLetterSourceQueues", {"QueueUrl": dlq.replace("conformance-dlq", "absent")}, "QueueDoesNotExist")
+    for i in range(3):
+        ok("sqs", "SendMessage", {"QueueUrl": dlq, "MessageBody": f"dead {i}"})
+    # One a second: still running while it is listed and cancelled.
+    handle = ok("sqs", "StartMessageMoveTask", {"SourceArn": arn + "conformance-dlq", "DestinationArn": arn + "conformance",
+                                                "MaxNumberOfMessagesPerSecond": 1}).get("TaskHandle", "missing")
+    running = ok("sqs", "ListMessageMoveTasks", {"SourceArn": arn + "conformance-dlq", "MaxResults": 10})
+    if [t.get("Status") for t in running.get("Results", [])] != ["RUNNING"] or "TaskHandle" not in running["Results"][0]:
+        problem("sqs.ListMessageMoveTasks", f"expected one RUNNING task with its handle, got {running}")
+    ok("sqs", "CancelMessageMoveTask", {"TaskHandle": handle})
+    fails("sqs", "CancelMessageMoveTask", {"TaskHandle": "junk"}, "InvalidParameterValue")
+    fails("sqs", "StartMessageMoveTask", {"SourceArn": arn + "conformance"}, "InvalidParameterValue")
+    fails("sqs", "StartMessageMoveTask", {"SourceArn": arn + "absent"}, "ResourceNotFoundException", 404)
+    fails("sqs", "StartMessageMoveTask", {"SourceArn": arn + "conformance-dlq", "MaxNumberOfMessagesPerSecond": 501},
+          "InvalidParameterValue")
+    fails("sqs", "ListMessageMoveTasks", {"SourceArn": arn + "absent"}, "ResourceNotFoundException", 404)
+    fails("sqs", "ListMessageMoveTasks", {"SourceArn": arn + "conformance-dlq", "MaxResults": 11}, "InvalidParameterValue")
+    # The cancelled task ends at its next step; then a task without a destination runs, and
+    # fails: these messages were sent to the DLQ directly, so they have no source to go back to.
+    for _ in range(100):
+        if ok("sqs", "ListMessageMoveTasks", {"SourceArn": arn + "conformance-dlq"})["Results"][0]["Status"] == "CANCELLED":
+            break
+        time.sleep(0.05)
+    ok("sqs", "StartMessageMoveTask", {"SourceArn": arn + "conformance-dlq"})
+    for _ in range(100):
+        last = ok("sqs", "ListMessageMoveTasks", {"SourceArn": arn + "conformance-dlq"})["Results"][0]
+        if last["Status"] != "RUNNING":
+            break
+        time.sleep(0.05)
+    if last.get("FailureReason") != "CouldNotDetermineMessageSource":
+        problem("sqs.ListMessageMoveTasks", f"expected a FAILED task with its FailureReason, got {last}")
 
 
 def logs_cases():
@@ -614,6 +704,38 @@ def rds_cases():
     fails("rds", "DescribeDBClusters", {"DBClusterIdentifier": "absent"}, "DBClusterNotFoundFault")
 
 
+def cloudwatch_cases():
+    now = datetime.datetime.now(datetime.timezone.utc)
+    window = {"StartTime": now - datetime.timedelta(minutes=10), "EndTime": now + datetime.timedelta(minutes=1)}
+
+    def stat(metric, statistic, **extra):
+        return {"Metric": {"Namespace": "AWS/SQS", "MetricName": metric,
+                           "Dimensions": [{"Name": "QueueName", "Value": "conformance"}]},
+                "Period": 60, "Stat": statistic, **extra}
+
+    # The SQS cases sent to the queue `conformance`: these have datapoints, with timestamps.
+    answer = ok("cloudwatch", "GetMetricData", {"MetricDataQueries": [
+        {"Id": "sent", "MetricStat": stat("NumberOfMessagesSent", "Sum"), "Label": "sent"},
+        {"Id": "visible", "MetricStat": stat("ApproximateNumberOfMessagesVisible", "p95"), "ReturnData": True},
+        {"Id": "unused", "MetricStat": stat("NumberOfMessagesDeleted", "Sum"), "ReturnData": False},
+    ], **window})
+    results = answer.get("MetricDataResults", [])
+    if [r.get("Id") for r in results] != ["sent", "visible"] or not results[0].get("Timestamps"):
+        problem("cloudwatch.GetMetricData", f"expected datapoints for sent and visible, got {answer}")
+    ok("cloudwatch", "GetMetricData", {"MetricDataQueries": [{"Id": "sent", "MetricStat": stat("NumberOfMessagesSent", "Sum")}],
+                                       "ScanBy": "TimestampAscending", "MaxDatapoints": 1, **window})
+    fails("cloudwatch", "GetMetricData", {"MetricDataQueries": [{"Id": "a", "MetricStat": stat("NumberOfMessagesSent", "Sum")}],
+                                          "StartTime": window["EndTime"], "EndTime": window["StartTime"]}, "InvalidParameterValueException")
+    fails("cloudwatch", "GetMetricData", window, "MissingRequiredParameterException")
+    fails("cloudwatch", "GetMetricData", {"MetricDataQueries": [{"Id": "a", "MetricStat": stat("NumberOfMessagesSent", "Sum"),
+                                                                 "Expression": "SUM(METRICS())"}], **window},
+          "InvalidParameterCombinationException")
+    fails("cloudwatch", "GetMetricData", {"MetricDataQueries": [{"Id": "a", "MetricStat": stat("NumberOfMessagesSent", "p101")}],
+                                          **window}, "InvalidParameterValueException")
+    fails("cloudwatch", "GetMetricData", {"MetricDataQueries": [{"Id": "a", "MetricStat": stat("NumberOfMessagesSent", "Sum")}],
+                                          "NextToken": "junk", **window}, "InvalidNextToken")
+
+
 def lambda_cases():
     function = CONTEXT["function"]
     ok("lambda", "ListFunctions", {})
@@ -660,7 +782,10 @@ def lambda_cases():
 CASES = {
     "sqs": (sqs_cases, {"CreateQueue", "GetQueueUrl", "ListQueues", "GetQueueAttributes", "SetQueueAttributes", "DeleteQueue",
                         "PurgeQueue", "SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage",
-                        "DeleteMessageBatch", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch"}),
+                        "DeleteMessageBatch", "ChangeMessageVisibility", "ChangeMessageVisibilityBatch",
+                        "ListDeadLetterSourceQueues", "StartMessageMoveTask", "ListMessageMoveTasks",
+                        "CancelMessageMoveTask"}),
+    "cloudwatch": (cloudwatch_cases, {"GetMetricData"}),
     "logs": (logs_cases, {"CreateLogGroup", "DeleteLogGroup", "DescribeLogGroups", "CreateLogStream", "DeleteLogStream",
                           "DescribeLogStreams", "PutLogEvents", "GetLogEvents", "FilterLogEvents", "StartLiveTail",
                           "PutRetentionPolicy", "DeleteRetentionPolicy"}),

@@ -5,7 +5,9 @@
 mod clients;
 mod conformance;
 mod logs;
+mod metrics;
 mod python;
 mod rds_secrets;
+mod redrive;
 mod served;
 mod sqs;

@@ -15,7 +15,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A gateway serving a fresh SQS on an ephemeral loopback port, and an SDK client for it.
 struct LocalSqs {
@@ -105,26 +104,15 @@ impl LocalSqs {
     /// POSTs a JSON body with `X-Amz-Target: AmazonSQS.{operation}` by hand, for requests
     /// no SDK would send. Returns the status, the `x-amzn-query-error` header and the body.
     async fn raw(&self, operation: &str, body: &str) -> (u16, Option<String>, serde_json::Value) {
-        let mut stream = tokio::net::TcpStream::connect(self.address).await.unwrap();
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.0\r\n\
-             X-Amz-Target: AmazonSQS.{operation}\r\nAuthorization: {}\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.address,
-            custctl_test_support::SIGV4_AUTHORIZATION,
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).await.unwrap();
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await.unwrap();
-        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        let headers = format!("Content-Type: application/x-amz-json-1.0\r\nX-Amz-Target: AmazonSQS.{operation}\r\n");
+        let (head, body) = super::served::raw_post(&self.address.to_string(), &headers, body).await;
         let status = head.split(' ').nth(1).unwrap().parse().unwrap();
         let query_error = head.lines().find_map(|line| {
             let (name, value) = line.split_once(':')?;
             name.eq_ignore_ascii_case("x-amzn-query-error")
                 .then(|| value.trim().to_string())
         });
-        (status, query_error, serde_json::from_str(body).unwrap())
+        (status, query_error, serde_json::from_str(&body).unwrap())
     }
 }
 
