@@ -9,6 +9,7 @@ pub mod local;
 pub mod logs;
 pub mod send;
 pub mod sql;
+pub mod status;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -23,6 +24,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(args) => db::run(&cli.global, &args),
         Command::Sql(args) => sql::run(&cli.global, &args),
         Command::Init(args) => init::run(&cli.global, &args),
+        Command::Status(args) => status::run(&cli.global, &args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man(args) => completions::man(&cli.global, &args),
     }

@@ -14,5 +14,6 @@ mod pty;
 mod send;
 mod sql;
 mod sql_repl;
+mod status;
 mod tables;
 mod wording;

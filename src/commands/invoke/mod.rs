@@ -372,7 +372,7 @@ where
     anyhow!("{flag}: no such function ({reason}); {hint}")
 }
 
-async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {
+pub(crate) async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {
     let mut pages = lambda.list_functions().into_paginator().items().send();
     let mut names = Vec::new();
     while let Some(function) = pages.next().await {

@@ -21,6 +21,7 @@ use printer::{LogFormat, Printer, PrinterOptions};
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::process::ExitCode;
 use std::time::Duration;
+pub use summary::Summary;
 use summary::SummaryBuilder;
 use tail::{
     clock, history, instant, now_ms, EventSink, FollowEnd, FollowOptions, LiveTailSession, LiveTailUnavailable,
@@ -383,19 +384,47 @@ async fn check_stream_prefix(client: &Client, group: &str, prefix: &str, notes: 
     Ok(())
 }
 
-async fn summary(client: &Client, settings: &Settings, options: &LogsOptions, query: &LogQuery) -> Result<ExitCode> {
+/// Reads `[start_ms, end_ms)` of the groups into a summary.
+async fn summarize(client: &Client, query: &LogQuery, start_ms: i64, end_ms: Option<i64>) -> Result<SummaryBuilder> {
     let mut builder = SummaryBuilder::default();
-    history(client, query, options.start_ms, options.end_ms, |event| {
+    history(client, query, start_ms, end_ms, |event| {
         builder.add(&event);
         Ok(())
     })
     .await?;
-    let time = |ms: i64| {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-            .unwrap_or_default()
+    Ok(builder)
+}
+
+/// What the REPORT and error lines of `group` say about `[start_ms, end_ms)`, as `--summary`
+/// counts them: `custctl status` reads this where CloudWatch has no metrics.
+pub async fn report_summary(client: &Client, group: &str, start_ms: i64, end_ms: i64) -> Result<Summary> {
+    let query = LogQuery {
+        // FilterLogEvents takes the name; the ARN is only for live tail.
+        groups: vec![LogGroupTarget {
+            name: group.to_string(),
+            arn: group.to_string(),
+        }],
+        filter: None,
+        stream_prefix: None,
+        stream_names: None,
     };
-    let summary = builder.finish(time(options.start_ms), time(options.end_ms.unwrap_or_else(now_ms)));
+    let builder = summarize(client, &query, start_ms, Some(end_ms)).await?;
+    Ok(builder.finish(utc_seconds(start_ms), utc_seconds(end_ms)))
+}
+
+/// An instant (ms since the epoch) as RFC 3339 UTC to the second, as summaries show windows.
+pub fn utc_seconds(ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_default()
+}
+
+async fn summary(client: &Client, settings: &Settings, options: &LogsOptions, query: &LogQuery) -> Result<ExitCode> {
+    let builder = summarize(client, query, options.start_ms, options.end_ms).await?;
+    let summary = builder.finish(
+        utc_seconds(options.start_ms),
+        utc_seconds(options.end_ms.unwrap_or_else(now_ms)),
+    );
     output::print(settings.output, &summary)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -7,7 +7,7 @@
 //! DELETE without a key in its WHERE runs only after the user types the database's name.
 
 mod repl;
-mod results;
+pub mod results;
 pub mod statements;
 pub mod tunnel;
 
