@@ -358,7 +358,14 @@ where
         None => format!("--function {function}"),
     };
     let reason = not_found.message().unwrap_or("ResourceNotFoundException");
-    let hint = match function_names(lambda).await {
+    let hint = similar_functions(lambda, function).await;
+    anyhow!("{flag}: no such function ({reason}); {hint}")
+}
+
+/// For an unknown function: the functions whose names are close to `function`, or that there
+/// are none (`invoke` and `status` both say it).
+pub(crate) async fn similar_functions(lambda: &aws_sdk_lambda::Client, function: &str) -> String {
+    match function_names(lambda).await {
         Ok(names) => {
             let similar = similar_names(function, names.iter().map(String::as_str));
             if similar.is_empty() {
@@ -368,11 +375,10 @@ where
             }
         }
         Err(e) => format!("the functions could not be listed: {e:#}"),
-    };
-    anyhow!("{flag}: no such function ({reason}); {hint}")
+    }
 }
 
-pub(crate) async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {
+async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {
     let mut pages = lambda.list_functions().into_paginator().items().send();
     let mut names = Vec::new();
     while let Some(function) = pages.next().await {

@@ -15,7 +15,6 @@ use crate::commands::invoke::event::is_queue_url;
 use crate::commands::logs::utc_seconds;
 use crate::config::Settings;
 use crate::error::InputError;
-use crate::similar::similar_names;
 use anyhow::{anyhow, Result};
 use aws_config::SdkConfig;
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -160,17 +159,7 @@ async fn function(clients: &Clients, name: &str) -> Result<FunctionStatus> {
                 .as_service_error()
                 .is_some_and(|e| e.is_resource_not_found_exception())
             {
-                let hint = match crate::commands::invoke::function_names(&clients.lambda).await {
-                    Ok(names) => {
-                        let similar = similar_names(name, names.iter().map(String::as_str));
-                        if similar.is_empty() {
-                            format!("none of the {} functions has a similar name", names.len())
-                        } else {
-                            format!("functions with a similar name: {}", similar.join(", "))
-                        }
-                    }
-                    Err(e) => format!("the functions could not be listed: {e:#}"),
-                };
+                let hint = crate::commands::invoke::similar_functions(&clients.lambda, name).await;
                 return Err(InputError(format!("--function {name}: no such function; {hint}")).into());
             }
             return Err(anyhow!("GetFunction {name}: {}", aws::describe_sdk_error(&err)));
