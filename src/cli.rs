@@ -88,6 +88,9 @@ pub enum Command {
     Init(InitArgs),
     /// Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding).
     Status(StatusArgs),
+    /// The dead-letter queue of --queue (from its redrive policy): look at the messages in it.
+    #[command(subcommand)]
+    Dlq(DlqCommand),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -433,6 +436,20 @@ pub struct StatusArgs {
     /// A message waiting longer than this (ApproximateAgeOfOldestMessage) is an error finding.
     #[arg(long, default_value = "15m", value_name = "DURATION")]
     pub max_message_age: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Show the messages in the DLQ without consuming them, each with the reason the function logged for it.
+    Peek(DlqPeekArgs),
+}
+
+/// `custctl dlq peek`.
+#[derive(Debug, Args)]
+pub struct DlqPeekArgs {
+    /// Show at most N messages.
+    #[arg(short = 'n', long = "count", default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
 }
 
 /// `custctl db`.

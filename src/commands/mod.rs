@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod db;
+pub mod dlq;
 pub mod init;
 pub mod invoke;
 pub mod local;
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sql(args) => sql::run(&cli.global, &args),
         Command::Init(args) => init::run(&cli.global, &args),
         Command::Status(args) => status::run(&cli.global, &args),
+        Command::Dlq(command) => dlq::run(&cli.global, command),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man(args) => completions::man(&cli.global, &args),
     }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod completions;
+mod dlq;
 mod edges;
 mod init;
 mod invoke;

@@ -111,29 +111,7 @@ async fn a_healthy_stack_exits_0_and_the_json_names_every_component() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_poison_message_in_the_dlq_exits_1_with_the_fix() {
-    let stack = LocalStack::up(&[
-        "--visibility-timeout",
-        "1",
-        "--function-timeout",
-        "1",
-        "--max-receive-count",
-        "3",
-    ]);
-    let sqs = aws_sdk_sqs::Client::new(&stack.sdk().await);
-    let url = custctl_test_support::queue_url(&sqs, "customers").await;
-    let dlq = custctl_test_support::queue_url(&sqs, "customers-dlq").await;
-    sqs.send_message()
-        .queue_url(&url)
-        .message_body(r#"{"CustID": "404", "Name": "x"}"#)
-        .send()
-        .await
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while custctl_test_support::messages_in(&sqs, &dlq).await == 0 {
-        assert!(Instant::now() < deadline, "the poison message never reached the DLQ");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-
+    let (stack, _) = crate::dlq::stack_with_a_poison_message_in_the_dlq().await;
     let (code, document) = status_json(&stack, &[]);
     assert_eq!(code, Some(1), "{document:#}");
     assert_eq!(document["healthy"], false);
@@ -147,6 +125,7 @@ async fn a_poison_message_in_the_dlq_exits_1_with_the_fix() {
         "{fix}"
     );
     assert!(fix.contains(":customers-dlq"), "{fix}");
+    assert!(fix.contains("custctl --queue customers dlq peek"), "{fix}");
     // Three receives are fewer than AWS advises, and the visibility timeout is short: both said.
     let low = finding(&document, "max-receive-count-low", "queue customers");
     assert_eq!(low["severity"], "warning");
@@ -274,7 +253,10 @@ fn bad_input_exits_2_naming_the_flag() {
         stderr.contains("--function customer-ingst: no such function"),
         "{stderr}"
     );
-    assert!(stderr.contains("customer-ingest"), "the similar name: {stderr}");
+    assert!(
+        stderr.contains("functions with a similar name: customer-ingest"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -335,11 +335,9 @@ fn queue_findings(report: &StatusReport, queue: &QueueStatus, thresholds: &Thres
                     queue.redrive_policy.as_ref().map_or(0, |p| p.max_receive_count)
                 ),
                 format!(
-                    "read why: custctl logs --since {} --filter WARN; look at them: aws sqs receive-message --queue-url {} \
-                     --visibility-timeout 0 --attribute-names All; once fixed, move them back: aws sqs start-message-move-task --source-arn {}",
-                    thresholds.since,
-                    dlq.url.as_deref().unwrap_or("DLQ_URL"),
-                    dlq.arn
+                    "see each one and the reason the function logged: custctl --queue {} dlq peek; once the cause is fixed, \
+                     move them back: aws sqs start-message-move-task --source-arn {}",
+                    queue.name, dlq.arn
                 ),
             )),
             _ => {}

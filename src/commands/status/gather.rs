@@ -23,7 +23,7 @@ use std::collections::HashMap;
 /// Every client `status` uses, built once from the one factory's configuration.
 pub struct Clients {
     lambda: aws_sdk_lambda::Client,
-    sqs: aws_sdk_sqs::Client,
+    pub sqs: aws_sdk_sqs::Client,
     rds: aws_sdk_rds::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
@@ -222,7 +222,7 @@ async fn mappings(clients: &Clients, function: &str) -> Result<Vec<MappingStatus
 }
 
 /// A queue's URL: as given, or asked for by name (and account, from an ARN).
-async fn queue_url(clients: &Clients, target: &str) -> Result<String, String> {
+pub(crate) async fn queue_url(clients: &Clients, target: &str) -> Result<String, String> {
     if is_queue_url(target) {
         return Ok(target.to_string());
     }
@@ -241,7 +241,7 @@ async fn queue_url(clients: &Clients, target: &str) -> Result<String, String> {
 }
 
 /// Every attribute of the queue at `url`.
-async fn attributes(clients: &Clients, url: &str) -> Result<HashMap<QueueAttributeName, String>, String> {
+pub(crate) async fn attributes(clients: &Clients, url: &str) -> Result<HashMap<QueueAttributeName, String>, String> {
     clients
         .sqs
         .get_queue_attributes()

@@ -7,7 +7,7 @@
 //! prints one document (or table) after another; Ctrl-C ends it with exit 0.
 
 mod findings;
-mod gather;
+pub(crate) mod gather;
 mod metrics;
 mod render;
 pub mod report;
