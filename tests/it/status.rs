@@ -282,3 +282,20 @@ fn watch_on_a_pipe_prints_one_document_per_look_and_ctrl_c_ends_it_with_0() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn watch_at_a_terminal_redraws_in_place_and_ctrl_c_ends_it_with_0() {
+    let stack = LocalStack::up(&[]);
+    let mut command = stack.custctl();
+    command.args(["--local", "status", "--watch", "1"]);
+    let mut session = crate::pty::PtySession::spawn(command);
+    let limit = Duration::from_secs(20);
+    // The first frame clears the screen; the next ones go home and overwrite.
+    session.expect("\u{1b}[H\u{1b}[2Jcustctl status: every 1 s", limit);
+    session.expect("findings", limit);
+    session.expect("\u{1b}[Hcustctl status: every 1 s", limit);
+    session.expect("findings", limit);
+    session.send("\u{3}");
+    let status = session.wait(limit);
+    assert_eq!(status.code(), Some(0));
+}
