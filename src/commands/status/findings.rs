@@ -393,9 +393,13 @@ fn metric_findings(report: &StatusReport, thresholds: &Thresholds, found: &mut V
                 },
                 metrics.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
             ),
-            "status uses CloudWatch wherever GetMetricData answers (it also counts throttles and the queues' oldest \
-             message): on AWS, allow cloudwatch:GetMetricData to these credentials"
-                .into(),
+            if metrics.note.as_deref().is_some_and(|n| n.starts_with("GetMetricData:")) {
+                "status uses CloudWatch wherever GetMetricData answers (it also counts throttles and the queues' \
+                 oldest message): on AWS, allow cloudwatch:GetMetricData to these credentials"
+            } else {
+                "none needed: CloudWatch records no datapoint for a window without invocations"
+            }
+            .into(),
         ));
     }
 }
