@@ -41,6 +41,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand db 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
+            cand status 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
+            cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
             cand completions 'Print shell completions for custctl'
             cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -320,6 +322,75 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'custctl;status'= {
+            cand --watch 'Check again every SECONDS (default 5) until Ctrl-C, redrawing in place on a terminal'
+            cand --since 'The window of the function''s metrics: a duration back from now (15m, 1h, 1d)'
+            cand --max-message-age 'A message waiting longer than this (ApproximateAgeOfOldestMessage) is an error finding'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;dlq'= {
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;dlq;peek'= {
+            cand -n 'Show at most N messages'
+            cand --count 'Show at most N messages'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile (default: aws-config''s chain: AWS_PROFILE, then "default")'
+            cand --region 'AWS region (default: AWS_REGION, then the profile''s region)'
+            cand --endpoint-url 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;dlq;help'= {
+            cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'custctl;dlq;help;peek'= {
+        }
+        &'custctl;dlq;help;help'= {
+        }
         &'custctl;completions'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
@@ -365,6 +436,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand db 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
+            cand status 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
+            cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
             cand completions 'Print shell completions for custctl'
             cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -391,6 +464,13 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;sql'= {
         }
         &'custctl;help;init'= {
+        }
+        &'custctl;help;status'= {
+        }
+        &'custctl;help;dlq'= {
+            cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+        }
+        &'custctl;help;dlq;peek'= {
         }
         &'custctl;help;completions'= {
         }

@@ -158,6 +158,11 @@ pub enum Command {
     Sql(SqlArgs),
     /// Write a deployed stack's names (its CloudFormation Outputs) into custctl.toml as [env.ENV].
     Init(InitArgs),
+    /// Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding).
+    Status(StatusArgs),
+    /// The dead-letter queue of --queue (from its redrive policy): look at the messages in it.
+    #[command(subcommand)]
+    Dlq(DlqCommand),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -487,6 +492,36 @@ pub struct InitArgs {
     /// Print the [env.ENV] section that would be written; change nothing.
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// `custctl status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Check again every SECONDS (default 5) until Ctrl-C, redrawing in place on a terminal.
+    #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "5", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub watch: Option<u64>,
+
+    /// The window of the function's metrics: a duration back from now (15m, 1h, 1d).
+    #[arg(long, default_value = "1h", value_name = "DURATION")]
+    pub since: String,
+
+    /// A message waiting longer than this (ApproximateAgeOfOldestMessage) is an error finding.
+    #[arg(long, default_value = "15m", value_name = "DURATION")]
+    pub max_message_age: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Show the messages in the DLQ without consuming them, each with the reason the function logged for it.
+    Peek(DlqPeekArgs),
+}
+
+/// `custctl dlq peek`.
+#[derive(Debug, Args)]
+pub struct DlqPeekArgs {
+    /// Show at most N messages.
+    #[arg(short = 'n', long = "count", default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
 }
 
 /// `custctl db`.

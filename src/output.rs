@@ -16,22 +16,64 @@ pub trait Render: Serialize {
     fn line(&self) -> Option<String> {
         None
     }
+
+    /// A result of several parts (`custctl status`) shows one titled table per part; by
+    /// default there is one part, [`Render::rows`], without a title.
+    fn sections(&self) -> Vec<Section> {
+        let (header, rows) = self.rows();
+        vec![Section {
+            title: String::new(),
+            header,
+            rows,
+        }]
+    }
+}
+
+/// One titled table of a result with several parts.
+#[derive(Debug, Clone, Default)]
+pub struct Section {
+    /// Printed on its own line above the table; empty for none.
+    pub title: String,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 /// Prints `result` on stdout in `format`.
 pub fn print<R: Render>(format: OutputFormat, result: &R) -> std::io::Result<()> {
-    let mut out = std::io::stdout().lock();
+    let text = render(format, result)?;
+    std::io::stdout().lock().write_all(text.as_bytes())
+}
+
+/// `result` as one line of JSON and a newline: one document of an NDJSON stream.
+pub fn json_line<R: Serialize>(result: &R) -> std::io::Result<String> {
+    Ok(serde_json::to_string(result)? + "\n")
+}
+
+/// `result` as [`print`] prints it, ending with a newline: for a caller that draws it itself
+/// (`status --watch` redraws a terminal in place).
+pub fn render<R: Render>(format: OutputFormat, result: &R) -> std::io::Result<String> {
     match format {
-        OutputFormat::Json => {
-            serde_json::to_writer_pretty(&mut out, result)?;
-            writeln!(out)
-        }
+        OutputFormat::Json => Ok(serde_json::to_string_pretty(result)? + "\n"),
         OutputFormat::Table => {
             if let Some(line) = result.line() {
-                return writeln!(out, "{line}");
+                return Ok(line + "\n");
             }
-            let (header, rows) = result.rows();
-            writeln!(out, "{}", table(header, rows))
+            let mut text = String::new();
+            for (index, section) in result.sections().into_iter().enumerate() {
+                if index > 0 {
+                    text.push('\n');
+                }
+                if !section.title.is_empty() {
+                    text.push_str(&section.title);
+                    text.push('\n');
+                }
+                // A title alone ("findings: none") is a line, not an empty box.
+                if !section.header.is_empty() || !section.rows.is_empty() {
+                    text.push_str(&table(section.header, section.rows).to_string());
+                    text.push('\n');
+                }
+            }
+            Ok(text)
         }
     }
 }

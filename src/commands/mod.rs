@@ -3,12 +3,14 @@
 
 pub mod completions;
 pub mod db;
+pub mod dlq;
 pub mod init;
 pub mod invoke;
 pub mod local;
 pub mod logs;
 pub mod send;
 pub mod sql;
+pub mod status;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -23,6 +25,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Db(args) => db::run(&cli.global, &args),
         Command::Sql(args) => sql::run(&cli.global, &args),
         Command::Init(args) => init::run(&cli.global, &args),
+        Command::Status(args) => status::run(&cli.global, &args),
+        Command::Dlq(command) => dlq::run(&cli.global, command),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man(args) => completions::man(&cli.global, &args),
     }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod completions;
+mod dlq;
 mod edges;
 mod init;
 mod invoke;
@@ -16,5 +17,6 @@ mod sql;
 mod sql_repl;
 mod sql_tls;
 mod sql_tunnel;
+mod status;
 mod tables;
 mod wording;

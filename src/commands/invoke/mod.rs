@@ -370,7 +370,14 @@ where
         Some(qualifier) => format!("{cited} --qualifier {qualifier}"),
         None => cited,
     };
-    let hint = match function_names(lambda).await {
+    let hint = similar_functions(lambda, function).await;
+    InputError(format!("{flag}: no such function ({reason}); {hint}")).into()
+}
+
+/// For an unknown function: the functions whose names are close to `function`, or that there
+/// are none (`invoke` and `status` both say it).
+pub(crate) async fn similar_functions(lambda: &aws_sdk_lambda::Client, function: &str) -> String {
+    match function_names(lambda).await {
         Ok(names) => {
             let similar = similar_names(function, names.iter().map(String::as_str));
             if similar.is_empty() {
@@ -380,8 +387,7 @@ where
             }
         }
         Err(e) => format!("the functions could not be listed: {e:#}"),
-    };
-    InputError(format!("{flag}: no such function ({reason}); {hint}")).into()
+    }
 }
 
 async fn function_names(lambda: &aws_sdk_lambda::Client) -> Result<Vec<String>> {

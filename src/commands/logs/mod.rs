@@ -6,7 +6,7 @@ mod lines;
 mod printer;
 mod summary;
 mod tail;
-mod times;
+pub mod times;
 
 use crate::aws;
 use crate::cli::{GlobalArgs, GroupByArg, LogFormatArg, LogsArgs, OutputFormat};
@@ -22,6 +22,7 @@ use printer::{LogFormat, Printer, PrinterOptions};
 use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::process::ExitCode;
 use std::time::Duration;
+pub use summary::Summary;
 use summary::SummaryBuilder;
 use tail::{
     history, now_ms, EventSink, FollowEnd, FollowOptions, LiveTailSession, LiveTailUnavailable, LogGroupTarget,
@@ -396,13 +397,36 @@ async fn check_stream_prefix(client: &Client, group: &str, prefix: &str, notes: 
     Ok(())
 }
 
-async fn summary(client: &Client, settings: &Settings, options: &LogsOptions, query: &LogQuery) -> Result<ExitCode> {
+/// Reads `[start_ms, end_ms)` of the groups into a summary.
+async fn summarize(client: &Client, query: &LogQuery, start_ms: i64, end_ms: Option<i64>) -> Result<SummaryBuilder> {
     let mut builder = SummaryBuilder::default();
-    history(client, query, options.start_ms, options.end_ms, |event| {
+    history(client, query, start_ms, end_ms, |event| {
         builder.add(&event);
         Ok(())
     })
     .await?;
+    Ok(builder)
+}
+
+/// What the REPORT and error lines of `group` say about `[start_ms, end_ms)`, as `--summary`
+/// counts them: `custctl status` reads this where CloudWatch has no metrics.
+pub async fn report_summary(client: &Client, group: &str, start_ms: i64, end_ms: i64) -> Result<Summary> {
+    let query = LogQuery {
+        // FilterLogEvents takes the name; the ARN is only for live tail.
+        groups: vec![LogGroupTarget {
+            name: group.to_string(),
+            arn: group.to_string(),
+        }],
+        filter: None,
+        stream_prefix: None,
+        stream_names: None,
+    };
+    let builder = summarize(client, &query, start_ms, Some(end_ms)).await?;
+    Ok(builder.finish(instant(start_ms), instant(end_ms)))
+}
+
+async fn summary(client: &Client, settings: &Settings, options: &LogsOptions, query: &LogQuery) -> Result<ExitCode> {
+    let builder = summarize(client, query, options.start_ms, options.end_ms).await?;
     let summary = builder.finish(
         instant(options.start_ms),
         instant(options.end_ms.unwrap_or_else(now_ms)),

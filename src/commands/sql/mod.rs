@@ -8,7 +8,7 @@
 
 mod login;
 mod repl;
-mod results;
+pub mod results;
 pub mod statements;
 pub mod tls;
 pub mod tunnel;
