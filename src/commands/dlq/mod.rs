@@ -15,7 +15,7 @@ pub fn run(global: &GlobalArgs, command: DlqCommand) -> Result<ExitCode> {
     let settings = Settings::resolve(global)?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
-        let config = crate::aws::sdk_config(&settings).await;
+        let config = crate::aws::sdk_config(&settings).await?;
         crate::aws::require_region(&config)?;
         let clients = Clients::new(&config);
         let dlq = find(&clients, &settings.queue).await?;

@@ -50,6 +50,8 @@ pub struct Scope {
     /// The queue to look at when the function has no SQS mapping (the configured one).
     pub fallback_queue: String,
     pub db_instance: String,
+    /// `--db-instance ID` and where ID came from (a flag, a variable, the config file).
+    pub db_instance_cited: String,
     /// `--since` as given, and the window it means (ms since the epoch).
     pub since: String,
     pub start_ms: i64,
@@ -63,6 +65,7 @@ impl Scope {
             named_queue,
             fallback_queue: settings.queue.clone(),
             db_instance: settings.db_instance.clone(),
+            db_instance_cited: settings.cite_db_instance(),
             since,
             start_ms,
             end_ms,
@@ -75,7 +78,7 @@ pub async fn gather(clients: &Clients, scope: &Scope) -> Result<StatusReport> {
     let (function, mappings, database) = tokio::join!(
         function(clients, &scope.function),
         mappings(clients, &scope.function),
-        database(clients, &scope.db_instance),
+        database(clients, &scope.db_instance, &scope.db_instance_cited),
     );
     let function = function?;
     let mappings = mappings?;
@@ -344,8 +347,8 @@ async fn dlq(clients: &Clients, arn: &str) -> DlqStatus {
     status
 }
 
-async fn database(clients: &Clients, identifier: &str) -> DatabaseStatus {
-    match crate::commands::db::find(&clients.rds, identifier).await {
+async fn database(clients: &Clients, identifier: &str, cited: &str) -> DatabaseStatus {
+    match crate::commands::db::find(&clients.rds, identifier, cited).await {
         Ok(found) => DatabaseStatus {
             identifier: identifier.to_string(),
             status: Some(found.status.clone()),

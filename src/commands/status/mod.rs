@@ -113,7 +113,7 @@ async fn status(settings: &Settings, named_queue: Option<String>, options: &Stat
         )?),
         None => None,
     };
-    let config = aws::sdk_config(settings).await;
+    let config = aws::sdk_config(settings).await?;
     aws::require_region(&config)?;
     let clients = Clients::new(&config);
     let (Some(every), Some(interrupt)) = (options.watch, interrupt.as_mut()) else {
