@@ -288,9 +288,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand status" -l output -d 'Ou
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand status" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand status" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand status" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand status" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand status" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand status" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand status" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand status" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand status" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand status" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand status" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -302,9 +302,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
@@ -319,9 +319,9 @@ complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_sub
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l profile -d 'AWS profile (default: aws-config\'s chain: AWS_PROFILE, then "default")' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l endpoint-url -d 'Send every AWS call to this endpoint (default: AWS_ENDPOINT_URL, else AWS)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l function -d 'The Lambda function [default: customer-ingest]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r

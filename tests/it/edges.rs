@@ -218,12 +218,17 @@ async fn a_deleted_queue_shows_in_the_mapping_and_a_new_one_is_polled_again() {
         problem.contains("customers") && problem.contains("QueueDoesNotExist"),
         "{problem}"
     );
-    // The detached stack's log says it too.
-    let log = std::fs::read_to_string(stack.state_dir().join("stack.log")).unwrap();
-    assert!(
-        log.contains("event source mapping: Lambda cannot receive messages"),
-        "{log}"
-    );
+    // The detached stack's log says it too, once its writer has taken the mapping's event
+    // (which it publishes right after the result the API shows).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let log = std::fs::read_to_string(stack.state_dir().join("stack.log")).unwrap();
+        if log.contains("event source mapping: Lambda cannot receive messages") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "stack.log never said it: {log}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 
     // A queue of that name again: the mapping polls it and the function writes the row.
     let url = sqs
