@@ -159,42 +159,23 @@ async fn a_message_becomes_a_row_through_rds_and_secrets_manager_discovery() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_poison_message_reaches_the_dlq_after_three_receives_with_its_reason_logged() {
     // Three receives, not the template's five: the flag overrides the template.
-    let stack = LocalStack::up(&[
-        "--visibility-timeout",
-        "1",
-        "--function-timeout",
-        "1",
-        "--max-receive-count",
-        "3",
-    ]);
+    let (stack, message_id) = crate::dlq::stack_with_a_poison_message_in_the_dlq().await;
     let config = stack.sdk().await;
     let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = custctl_test_support::queue_url(&sqs, "customers").await;
     let dlq = custctl_test_support::queue_url(&sqs, "customers-dlq").await;
-    let sent = sqs
-        .send_message()
-        .queue_url(&url)
-        .message_body(r#"{"CustID": "404", "Name": "x"}"#)
+    let out = sqs
+        .receive_message()
+        .queue_url(&dlq)
+        .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount)
+        .wait_time_seconds(1)
         .send()
         .await
         .unwrap();
-    let message_id = sent.message_id.unwrap();
-
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let moved = loop {
-        let out = sqs
-            .receive_message()
-            .queue_url(&dlq)
-            .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::ApproximateReceiveCount)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .unwrap();
-        if let Some(m) = out.messages().first() {
-            break m.clone();
-        }
-        assert!(Instant::now() < deadline, "the poison message never reached the DLQ");
-    };
+    let moved = out
+        .messages()
+        .first()
+        .expect("the DLQ holds the poison message")
+        .clone();
     assert_eq!(moved.message_id(), Some(message_id.as_str()));
     assert_eq!(moved.body(), Some(r#"{"CustID": "404", "Name": "x"}"#));
 
