@@ -220,15 +220,9 @@ async fn a_deleted_queue_shows_in_the_mapping_and_a_new_one_is_polled_again() {
     );
     // The detached stack's log says it too, once its writer has taken the mapping's event
     // (which it publishes right after the result the API shows).
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let log = std::fs::read_to_string(stack.state_dir().join("stack.log")).unwrap();
-        if log.contains("event source mapping: Lambda cannot receive messages") {
-            break;
-        }
-        assert!(Instant::now() < deadline, "stack.log never said it: {log}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let said = "event source mapping: Lambda cannot receive messages";
+    let log = stack.wait_for_log(Duration::from_secs(10), |log| log.contains(said));
+    assert!(log.contains(said), "{log}");
 
     // A queue of that name again: the mapping polls it and the function writes the row.
     let url = sqs

@@ -925,17 +925,11 @@ fn the_stack_log_puts_each_messages_lines_in_order() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     stack.wait_for_rows(60, Duration::from_secs(120));
-    let log_path = stack.state_dir().join("stack.log");
     // The rows are in before the messages are deleted: wait for the 60 deletions to be logged
     // (generously: on a loaded machine the function's answers can take a while).
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let log = loop {
-        let log = std::fs::read_to_string(&log_path).unwrap();
-        if log.matches("  deleted from ").count() >= 60 || Instant::now() > deadline {
-            break log;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let log = stack.wait_for_log(Duration::from_secs(120), |log| {
+        log.matches("  deleted from ").count() >= 60
+    });
     assert!(!log.contains("Ctrl-C"), "{log}");
     assert!(log.contains("`custctl local down` stops it"), "{log}");
     let mut first_seen: std::collections::HashMap<&str, Vec<(&str, usize)>> = std::collections::HashMap::new();

@@ -305,7 +305,7 @@ impl LocalStack {
         mysql::Conn::new(opts)
     }
 
-    /// Every row of `Customer`, ordered by id (empty before the function created the table).
+    /// Every row of `Customer`, ordered by id.
     pub fn rows(&self) -> Vec<(i32, String)> {
         customer_rows(&mut self.db())
     }
@@ -321,6 +321,20 @@ impl LocalStack {
                 .unwrap_or_default();
             if rows.len() >= count || std::time::Instant::now() > deadline {
                 return rows;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
+    /// Waits (up to `limit`) until the detached stack's log, `stack.log`, satisfies `done`;
+    /// returns the log as it then is (its writer runs apart from the API answers a test sees).
+    pub fn wait_for_log(&self, limit: std::time::Duration, done: impl Fn(&str) -> bool) -> String {
+        let path = self.state_dir().join("stack.log");
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            let log = std::fs::read_to_string(&path).unwrap_or_default();
+            if done(&log) || std::time::Instant::now() > deadline {
+                return log;
             }
             std::thread::sleep(std::time::Duration::from_millis(100));
         }

@@ -7,10 +7,10 @@
 
 use super::Dlq;
 use crate::aws;
-use crate::commands::sql::results::visible;
 use crate::commands::status::gather::Clients;
 use crate::config::Settings;
 use crate::output::{self, Render};
+use crate::terminal::visible;
 use anyhow::{anyhow, Result};
 use aws_sdk_sqs::types::{ChangeMessageVisibilityBatchRequestEntry, Message, MessageSystemAttributeName};
 use customer_ingest::schema::Customer;

@@ -19,7 +19,7 @@ pub struct ResultWriter<'w, W: Write> {
     visible_controls: bool,
 }
 
-pub use crate::terminal::visible;
+use crate::terminal::visible;
 
 /// How a column's values become JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,8 +3,8 @@
 //! or processing result cannot steer the terminal.
 
 use super::report::{QueueCounts, StatusReport};
-use crate::commands::sql::results::visible;
 use crate::output::{Render, Section};
+use crate::terminal::visible;
 use std::time::Duration;
 
 fn dash<T: ToString>(value: Option<T>) -> String {
