@@ -10,7 +10,7 @@ use super::cloudwatch::CloudWatchService;
 use super::gateway::Gateway;
 use super::lambda::api::LambdaService;
 use super::lambda::esm::{check_visibility_timeout, MappingSettings, QueueMessage, QueueSource};
-use super::lambda::{FunctionConfig, LambdaFunction, LogSink};
+use super::lambda::{CodeSha256, FunctionConfig, LambdaFunction, LogSink};
 use super::logs::LogsService;
 use super::mariadb::MariaDbServer;
 use super::rds::{DbInstanceSpec, RdsService};
@@ -458,8 +458,9 @@ impl Stack {
         ));
 
         let binary = &settings.function_binary;
-        let code =
-            std::fs::read(binary).with_context(|| format!("reading the function binary {}", binary.display()))?;
+        let code_size = std::fs::metadata(binary)
+            .with_context(|| format!("reading the function binary {}", binary.display()))?
+            .len();
         let resources = LocalResources {
             pipeline: pipeline.clone(),
             region: REGION.into(),
@@ -493,11 +494,8 @@ impl Stack {
                     environment,
                     region: REGION.into(),
                     last_modified: super::aws_lambda_timestamp(),
-                    code_sha256: {
-                        use base64::Engine;
-                        base64::engine::general_purpose::STANDARD.encode(sha256(&code))
-                    },
-                    code_size: code.len() as u64,
+                    code_sha256: CodeSha256::of_file(binary.clone()),
+                    code_size,
                 },
                 logs.clone(),
             )
@@ -617,11 +615,6 @@ async fn create_or_update_queue(sqs: &SqsService, name: &str, attributes: HashMa
 
 fn aws_error(e: AwsError) -> anyhow::Error {
     anyhow::anyhow!("{}: {}", e.code, e.message)
-}
-
-fn sha256(bytes: &[u8]) -> Vec<u8> {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes).to_vec()
 }
 
 /// The JSON snapshots of the services, under `<state dir>/state/`.

@@ -256,6 +256,21 @@ async fn invoke_with_a_hand_built_event_returns_the_batch_response_and_the_log_t
         .unwrap();
     assert_eq!(queued.status_code(), 202);
     assert_eq!(stack.wait_for_rows(2, Duration::from_secs(20)).len(), 2);
+
+    // GetFunction's CodeSha256 is the base64 SHA-256 of the code, as Lambda reports it (the
+    // stack computes it on first request, not at start-up), and its CodeSize the code's size.
+    let function = lambda
+        .get_function()
+        .function_name("customer-ingest")
+        .send()
+        .await
+        .unwrap();
+    let configuration = function.configuration().unwrap();
+    let code = std::fs::read(&stack.function_binary).unwrap();
+    use sha2::Digest;
+    let digest = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&code));
+    assert_eq!(configuration.code_sha256(), Some(digest.as_str()));
+    assert_eq!(configuration.code_size(), code.len() as i64);
 }
 
 /// The request ids of the lines that start with `prefix`.

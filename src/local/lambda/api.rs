@@ -289,7 +289,7 @@ fn configuration_json(function: &LambdaFunction) -> Value {
         "Timeout": c.timeout.as_secs(),
         "MemorySize": c.memory_mb,
         "LastModified": c.last_modified,
-        "CodeSha256": c.code_sha256,
+        "CodeSha256": c.code_sha256.get(),
         "Version": "$LATEST",
         "Environment": {"Variables": c.environment},
         "TracingConfig": {"Mode": "PassThrough"},

@@ -13,7 +13,7 @@ use instance::{FunctionInstance, InvocationRecord};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
 /// Where instances write their log lines (the local CloudWatch Logs service).
@@ -33,8 +33,53 @@ pub struct FunctionConfig {
     pub environment: BTreeMap<String, String>,
     pub region: String,
     pub last_modified: String,
-    pub code_sha256: String,
+    pub code_sha256: CodeSha256,
     pub code_size: u64,
+}
+
+/// The function's `CodeSha256` (base64 SHA-256 of its code), computed when a caller first asks
+/// for it rather than at start-up: a debug build of the function is some 200 MB, and hashing it
+/// before the endpoint opens made every `custctl local up` seconds slower for a field that
+/// only GetFunction and ListFunctions show.
+#[derive(Debug, Clone)]
+pub struct CodeSha256(Arc<CodeSource>);
+
+#[derive(Debug)]
+enum CodeSource {
+    File { path: PathBuf, digest: OnceLock<String> },
+    Known(String),
+}
+
+impl CodeSha256 {
+    /// The digest of the file at `path`, read the first time [`CodeSha256::get`] is called.
+    pub fn of_file(path: PathBuf) -> Self {
+        CodeSha256(Arc::new(CodeSource::File {
+            path,
+            digest: OnceLock::new(),
+        }))
+    }
+
+    /// A digest already known (base64).
+    pub fn known(digest: impl Into<String>) -> Self {
+        CodeSha256(Arc::new(CodeSource::Known(digest.into())))
+    }
+
+    /// The base64 digest; empty when the file cannot be read (the function cannot start then
+    /// either, and its invocations say why).
+    pub fn get(&self) -> &str {
+        match &*self.0 {
+            CodeSource::Known(digest) => digest,
+            CodeSource::File { path, digest } => digest.get_or_init(|| sha256_base64(path).unwrap_or_default()),
+        }
+    }
+}
+
+fn sha256_base64(path: &std::path::Path) -> std::io::Result<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    std::io::copy(&mut std::fs::File::open(path)?, &mut hasher)?;
+    Ok(base64::engine::general_purpose::STANDARD.encode(hasher.finalize()))
 }
 
 impl FunctionConfig {

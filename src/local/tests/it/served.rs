@@ -58,7 +58,9 @@ impl ServedStack {
                     environment: BTreeMap::new(),
                     region: "us-east-1".into(),
                     last_modified: custctl_local::aws_lambda_timestamp(),
-                    code_sha256: "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=".into(),
+                    code_sha256: custctl_local::lambda::CodeSha256::known(
+                        "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+                    ),
                 },
                 logs.clone(),
             )
