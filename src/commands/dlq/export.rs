@@ -152,7 +152,10 @@ impl Sink {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => Path::new("."),
         };
-        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let temp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".partial")
@@ -190,5 +193,54 @@ impl Sink {
                 Ok(shown)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_file_appears_under_its_name_only_when_the_export_finishes() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("dlq.ndjson");
+        let sink = Sink::open(&target, false).unwrap();
+        if let Sink::File { temp, .. } = &sink {
+            writeln!(temp.as_file(), "{{\"message_id\":\"a\"}}").unwrap();
+        }
+        assert!(!target.exists());
+        assert_eq!(sink.finish().unwrap(), target.display().to_string());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "{\"message_id\":\"a\"}\n");
+        assert_eq!(files_in(dir.path()), ["dlq.ndjson"]);
+    }
+
+    #[test]
+    fn a_failed_export_leaves_nothing_and_an_existing_file_needs_force() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("dlq.ndjson");
+        let sink = Sink::open(&target, false).unwrap();
+        // An export that fails drops its sink unfinished: no half file, no temporary one.
+        drop(sink);
+        assert!(files_in(dir.path()).is_empty());
+
+        std::fs::write(&target, "old\n").unwrap();
+        let refused = Sink::open(&target, false).err().unwrap();
+        assert!(refused.downcast_ref::<InputError>().is_some());
+        assert!(refused.to_string().contains("pass --force"), "{refused}");
+        let sink = Sink::open(&target, true).unwrap();
+        drop(sink);
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old\n");
+        let sink = Sink::open(&target, true).unwrap();
+        sink.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "");
     }
 }

@@ -4,6 +4,7 @@
 //! sent, how often it was received, and the reason the function logged when it rejected it
 //! (its `record rejected` line, found by messageId in the function's log group).
 
+use super::held::{receive_count, sent_ms, Held, HOLD_SECONDS};
 use super::Dlq;
 use crate::aws;
 use crate::commands::status::gather::Clients;
@@ -11,7 +12,6 @@ use crate::config::Settings;
 use crate::output::{self, Render};
 use crate::terminal::visible;
 use anyhow::{anyhow, Result};
-use super::held::{receive_count, sent_ms, Held, HOLD_SECONDS};
 use customer_ingest::schema::Customer;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};

@@ -3,9 +3,9 @@
 //! when asked, or in a script as the value of `--yes-i-mean-it`, so that neither a reflex nor
 //! the wrong `--queue` purges the wrong queue.
 
+use super::held::queue_counts;
 use super::Dlq;
 use crate::aws;
-use super::held::queue_counts;
 use crate::commands::status::gather::Clients;
 use crate::config::Settings;
 use crate::error::InputError;
@@ -88,7 +88,11 @@ pub async fn purge(clients: &Clients, settings: &Settings, dlq: &Dlq, typed: Opt
                 visible(name)
             ));
         }
-        return Err(anyhow!("PurgeQueue on {}: {}", visible(name), aws::describe_sdk_error(&err)));
+        return Err(anyhow!(
+            "PurgeQueue on {}: {}",
+            visible(name),
+            aws::describe_sdk_error(&err)
+        ));
     }
     let report = PurgeReport {
         dlq: name.clone(),

@@ -110,9 +110,12 @@ impl Render for ReplayReport {
     }
 
     fn line(&self) -> Option<String> {
-        self.messages
-            .is_empty()
-            .then(|| format!("the dead-letter queue {} is empty: nothing to replay", visible(&self.dlq)))
+        self.messages.is_empty().then(|| {
+            format!(
+                "the dead-letter queue {} is empty: nothing to replay",
+                visible(&self.dlq)
+            )
+        })
     }
 }
 
@@ -184,7 +187,12 @@ async fn replay_held(
     let mut stopped: Option<String> = None;
     for (index, event) in events.iter().enumerate() {
         if let Some(why) = &stopped {
-            replayed.extend(event.records.iter().map(|r| replayed_message(r, None, Verdict::NotInvoked, Some(why.clone()))));
+            replayed.extend(
+                event
+                    .records
+                    .iter()
+                    .map(|r| replayed_message(r, None, Verdict::NotInvoked, Some(why.clone()))),
+            );
             continue;
         }
         let ids: Vec<&str> = event.records.iter().filter_map(|r| r.message_id.as_deref()).collect();
@@ -210,7 +218,10 @@ async fn replay_held(
                         .iter()
                         .map(|r| replayed_message(r, None, Verdict::NotInvoked, Some(why.clone()))),
                 );
-                stopped = Some(format!("not tried after invocation {} could not be made: {why}", index + 1));
+                stopped = Some(format!(
+                    "not tried after invocation {} could not be made: {why}",
+                    index + 1
+                ));
                 continue;
             }
         };
@@ -248,9 +259,8 @@ async fn replay_held(
         }
     }
     replayed.extend(too_large.iter().map(|r| {
-        let reason = format!(
-            "its event alone would be larger than the {MAX_SYNC_PAYLOAD} bytes a synchronous invocation takes"
-        );
+        let reason =
+            format!("its event alone would be larger than the {MAX_SYNC_PAYLOAD} bytes a synchronous invocation takes");
         replayed_message(r, None, Verdict::NotInvoked, Some(reason))
     }));
     replayed.sort_by_key(|m| order.get(&m.message_id).copied().unwrap_or(usize::MAX));
@@ -322,7 +332,11 @@ fn verdicts(records: &[SqsMessage], answer: &Answer) -> Vec<(Verdict, Option<Str
                     let reason = logged
                         .get(id)
                         .cloned()
-                        .or_else(|| Customer::from_json(record.body.as_deref()?).err().map(|e| e.to_string()))
+                        .or_else(|| {
+                            Customer::from_json(record.body.as_deref()?)
+                                .err()
+                                .map(|e| e.to_string())
+                        })
                         .unwrap_or_else(|| "the function reported it in batchItemFailures".into());
                     (Verdict::Failed, Some(reason))
                 }

@@ -449,7 +449,12 @@ pub struct Answer {
 impl Answer {
     /// Reads an answer: its payload, its `X-Amz-Function-Error` and `X-Amz-Log-Result` (base64)
     /// headers, for an event of the records `message_ids`.
-    pub fn read(payload: Vec<u8>, function_error: Option<&str>, log_result: Option<&str>, message_ids: &[&str]) -> Answer {
+    pub fn read(
+        payload: Vec<u8>,
+        function_error: Option<&str>,
+        log_result: Option<&str>,
+        message_ids: &[&str],
+    ) -> Answer {
         let function_error = function_error.map(|kind| FunctionError::from_payload(kind, &payload));
         let log_tail = log_result.map(|encoded| {
             base64::engine::general_purpose::STANDARD
@@ -662,13 +667,19 @@ mod tests {
         let first = &json["Records"][0];
         assert_eq!(first["messageId"], "m-1");
         assert_eq!(first["receiptHandle"], "h-1");
-        assert_eq!(first["attributes"], serde_json::json!({"SentTimestamp": "1763859600000"}));
+        assert_eq!(
+            first["attributes"],
+            serde_json::json!({"SentTimestamp": "1763859600000"})
+        );
         assert_eq!(
             first["messageAttributes"],
             serde_json::json!({"cause": {"stringValue": "retry", "stringListValues": [], "binaryListValues": [], "dataType": "String"}})
         );
         assert_eq!(first["md5OfMessageAttributes"], "0123456789abcdef0123456789abcdef");
-        assert_eq!(first["md5OfBody"], custctl_rules::md5_hex(br#"{"CustID":1,"Name":"Ann"}"#));
+        assert_eq!(
+            first["md5OfBody"],
+            custctl_rules::md5_hex(br#"{"CustID":1,"Name":"Ann"}"#)
+        );
         assert_eq!(first["eventSourceARN"], origin().arn);
     }
 
@@ -727,8 +738,16 @@ mod tests {
             &["a", "b"],
         );
         assert_eq!(answer.log_tail.as_deref(), Some("START\n"));
-        assert_eq!(answer.verdict, BatchVerdict::SomeFailed(HashSet::from(["b".to_string()])));
-        let crashed = Answer::read(br#"{"errorType":"Panic","errorMessage":"boom"}"#.to_vec(), Some("Unhandled"), None, &["a"]);
+        assert_eq!(
+            answer.verdict,
+            BatchVerdict::SomeFailed(HashSet::from(["b".to_string()]))
+        );
+        let crashed = Answer::read(
+            br#"{"errorType":"Panic","errorMessage":"boom"}"#.to_vec(),
+            Some("Unhandled"),
+            None,
+            &["a"],
+        );
         assert_eq!(crashed.function_error.unwrap().error_type, "Panic");
         assert!(matches!(crashed.verdict, BatchVerdict::WholeBatchFailed(_)));
     }
