@@ -14,7 +14,8 @@ use anyhow::{anyhow, Result};
 use aws_lambda_events::encodings::Base64Data;
 use aws_lambda_events::event::sqs::SqsMessageAttribute;
 use aws_sdk_sqs::types::{
-    ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message, MessageSystemAttributeName,
+    BatchResultErrorEntry, ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, Message,
+    MessageSystemAttributeName,
 };
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -183,58 +184,18 @@ impl<'a> Held<'a> {
     /// Deletes the held messages of `ids` (DeleteMessageBatch); those it could not delete
     /// stay held, to be released.
     pub async fn delete(&mut self, ids: &[&str]) -> Deleted {
-        let mut deleted = Deleted::default();
-        let held: Vec<(&str, String)> = ids
+        let held: Vec<(String, String)> = ids
             .iter()
-            .filter_map(|id| Some((*id, self.holds.get(*id)?.receipt_handle.clone())))
+            .filter_map(|id| Some((id.to_string(), self.holds.get(*id)?.receipt_handle.clone())))
             .collect();
-        for chunk in held.chunks(BATCH) {
-            let entries: Vec<DeleteMessageBatchRequestEntry> = chunk
-                .iter()
-                .enumerate()
-                .filter_map(|(index, (_, handle))| {
-                    DeleteMessageBatchRequestEntry::builder()
-                        .id(index.to_string())
-                        .receipt_handle(handle)
-                        .build()
-                        .ok()
-                })
-                .collect();
-            let answer = self
-                .clients
-                .sqs
-                .delete_message_batch()
-                .queue_url(&self.dlq.url)
-                .set_entries(Some(entries))
-                .send()
-                .await;
-            match answer {
-                Ok(answer) => {
-                    for entry in answer.successful() {
-                        if let Some((id, _)) = entry.id().parse::<usize>().ok().and_then(|i| chunk.get(i)) {
-                            self.holds.remove(*id);
-                            deleted.ids.insert(id.to_string());
-                        }
-                    }
-                    if let Some(failure) = answer.failed().first() {
-                        deleted.problem = Some(format!(
-                            "DeleteMessageBatch on {}: {}: {}",
-                            self.dlq.name,
-                            failure.code(),
-                            failure.message().unwrap_or_default()
-                        ));
-                    }
-                }
-                Err(e) => {
-                    deleted.problem = Some(format!(
-                        "DeleteMessageBatch on {}: {}",
-                        self.dlq.name,
-                        aws::describe_sdk_error(&e)
-                    ));
-                }
-            }
+        let outcome = self.in_batches(&held, BatchCall::Delete).await;
+        for id in &outcome.done {
+            self.holds.remove(id);
         }
-        deleted
+        Deleted {
+            ids: outcome.done,
+            problem: outcome.problem,
+        }
     }
 
     /// Makes every message still held visible again at once; says on stderr which could not
@@ -257,41 +218,122 @@ impl<'a> Held<'a> {
 
     /// Sets the visibility timeout of `messages` (id, receipt handle); the ids it failed for.
     async fn change_visibility(&self, messages: &[(String, String)], seconds: i32) -> HashSet<String> {
-        let mut failed = HashSet::new();
+        self.in_batches(messages, BatchCall::SetVisibility(seconds))
+            .await
+            .failed
+    }
+
+    /// Makes `call` on `messages` (id, receipt handle), ten at a time: the ids it was done
+    /// for, those it failed for, and the first reason.
+    async fn in_batches(&self, messages: &[(String, String)], call: BatchCall) -> BatchOutcome {
+        let mut outcome = BatchOutcome::default();
         for chunk in messages.chunks(BATCH) {
-            let entries: Vec<ChangeMessageVisibilityBatchRequestEntry> = chunk
+            // Each entry's id is its index in the chunk, which the answer gives back.
+            let entries = chunk
                 .iter()
                 .enumerate()
-                .filter_map(|(index, (_, handle))| {
-                    ChangeMessageVisibilityBatchRequestEntry::builder()
-                        .id(index.to_string())
-                        .receipt_handle(handle)
-                        .visibility_timeout(seconds)
-                        .build()
-                        .ok()
-                })
+                .map(|(index, (_, handle))| (index.to_string(), handle.as_str()))
                 .collect();
-            let answer = self
-                .clients
-                .sqs
-                .change_message_visibility_batch()
-                .queue_url(&self.dlq.url)
-                .set_entries(Some(entries))
-                .send()
-                .await;
-            match answer {
-                Ok(answer) => failed.extend(
-                    answer
-                        .failed()
-                        .iter()
-                        .filter_map(|entry| chunk.get(entry.id().parse::<usize>().ok()?))
-                        .map(|(id, _)| id.clone()),
-                ),
-                Err(_) => failed.extend(chunk.iter().map(|(id, _)| id.clone())),
+            let message_id = |entry: &str| Some(chunk.get(entry.parse::<usize>().ok()?)?.0.clone());
+            let mut problem = |why: &str| {
+                outcome
+                    .problem
+                    .get_or_insert_with(|| format!("{} on {}: {why}", call.name(), self.dlq.name));
+            };
+            match self.batch(call, entries).await {
+                Ok((done, failed)) => {
+                    for (entry, why) in &failed {
+                        problem(why);
+                        outcome.failed.extend(message_id(entry));
+                    }
+                    outcome.done.extend(done.iter().filter_map(|entry| message_id(entry)));
+                }
+                Err(why) => {
+                    problem(&why);
+                    outcome.failed.extend(chunk.iter().map(|(id, _)| id.clone()));
+                }
             }
         }
-        failed
+        outcome
     }
+
+    /// One call of up to ten `entries` (entry id, receipt handle): the entry ids done, and
+    /// those that failed with why; the reason when the call itself failed.
+    async fn batch(
+        &self,
+        call: BatchCall,
+        entries: Vec<(String, &str)>,
+    ) -> Result<(Vec<String>, Vec<(String, String)>), String> {
+        let sqs = &self.clients.sqs;
+        let url = &self.dlq.url;
+        match call {
+            BatchCall::Delete => {
+                let entries = entries.into_iter().filter_map(|(id, handle)| {
+                    DeleteMessageBatchRequestEntry::builder()
+                        .id(id)
+                        .receipt_handle(handle)
+                        .build()
+                        .ok()
+                });
+                let sent = sqs
+                    .delete_message_batch()
+                    .queue_url(url)
+                    .set_entries(Some(entries.collect()))
+                    .send()
+                    .await;
+                let answer = sent.map_err(|e| aws::describe_sdk_error(&e))?;
+                Ok(answered(answer.successful().iter().map(|e| e.id()), answer.failed()))
+            }
+            BatchCall::SetVisibility(seconds) => {
+                let entry = ChangeMessageVisibilityBatchRequestEntry::builder().visibility_timeout(seconds);
+                let entries = entries
+                    .into_iter()
+                    .filter_map(|(id, handle)| entry.clone().id(id).receipt_handle(handle).build().ok());
+                let request = sqs.change_message_visibility_batch().queue_url(url);
+                let sent = request.set_entries(Some(entries.collect())).send().await;
+                let answer = sent.map_err(|e| aws::describe_sdk_error(&e))?;
+                Ok(answered(answer.successful().iter().map(|e| e.id()), answer.failed()))
+            }
+        }
+    }
+}
+
+/// The two batch calls on held messages.
+#[derive(Debug, Clone, Copy)]
+enum BatchCall {
+    Delete,
+    SetVisibility(i32),
+}
+
+impl BatchCall {
+    fn name(self) -> &'static str {
+        match self {
+            BatchCall::Delete => "DeleteMessageBatch",
+            BatchCall::SetVisibility(_) => "ChangeMessageVisibilityBatch",
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+struct BatchOutcome {
+    done: HashSet<String>,
+    failed: HashSet<String>,
+    problem: Option<String>,
+}
+
+/// A batch answer's entry ids that were done, and those that failed with `Code: message`.
+fn answered<'e>(
+    successful: impl Iterator<Item = &'e str>,
+    failed: &[BatchResultErrorEntry],
+) -> (Vec<String>, Vec<(String, String)>) {
+    let why = |e: &BatchResultErrorEntry| match e.message() {
+        Some(message) => format!("{}: {message}", e.code()),
+        None => e.code().to_string(),
+    };
+    (
+        successful.map(str::to_string).collect(),
+        failed.iter().map(|e| (e.id().to_string(), why(e))).collect(),
+    )
 }
 
 /// The DLQ's message counts (ApproximateNumberOfMessages, ...NotVisible, ...Delayed), if SQS says.
