@@ -381,6 +381,9 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('peek', 'peek', [CompletionResultType]::ParameterValue, 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every message of the DLQ to a file as NDJSON, consuming none')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -405,12 +408,88 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'custctl;dlq;replay' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Replay at most N messages (in events of up to 10)')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Replay at most N messages (in events of up to 10)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile [default: the config file''s, then "default"]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--delete-succeeded', '--delete-succeeded', [CompletionResultType]::ParameterName, 'Delete from the DLQ the messages the function took (default: delete nothing)')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'custctl;dlq;export' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The NDJSON file to write (`-` is stdout)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The NDJSON file to write (`-` is stdout)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile [default: the config file''s, then "default"]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite the file if it exists')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'custctl;dlq;purge' {
+            [CompletionResult]::new('--yes-i-mean-it', '--yes-i-mean-it', [CompletionResultType]::ParameterName, 'Purge without asking: the DLQ''s name, typed here, confirms it (for scripts)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile [default: the config file''s, then "default"]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'custctl;dlq;help' {
             [CompletionResult]::new('peek', 'peek', [CompletionResultType]::ParameterValue, 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every message of the DLQ to a file as NDJSON, consuming none')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'custctl;dlq;help;peek' {
+            break
+        }
+        'custctl;dlq;help;replay' {
+            break
+        }
+        'custctl;dlq;help;export' {
+            break
+        }
+        'custctl;dlq;help;purge' {
             break
         }
         'custctl;dlq;help;help' {
@@ -508,9 +587,21 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
         }
         'custctl;help;dlq' {
             [CompletionResult]::new('peek', 'peek', [CompletionResultType]::ParameterValue, 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it')
+            [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every message of the DLQ to a file as NDJSON, consuming none')
+            [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm')
             break
         }
         'custctl;help;dlq;peek' {
+            break
+        }
+        'custctl;help;dlq;replay' {
+            break
+        }
+        'custctl;help;dlq;export' {
+            break
+        }
+        'custctl;help;dlq;purge' {
             break
         }
         'custctl;help;completions' {

@@ -52,17 +52,35 @@ _custctl() {
             custctl,status)
                 cmd="custctl__subcmd__status"
                 ;;
+            custctl__subcmd__dlq,export)
+                cmd="custctl__subcmd__dlq__subcmd__export"
+                ;;
             custctl__subcmd__dlq,help)
                 cmd="custctl__subcmd__dlq__subcmd__help"
                 ;;
             custctl__subcmd__dlq,peek)
                 cmd="custctl__subcmd__dlq__subcmd__peek"
                 ;;
+            custctl__subcmd__dlq,purge)
+                cmd="custctl__subcmd__dlq__subcmd__purge"
+                ;;
+            custctl__subcmd__dlq,replay)
+                cmd="custctl__subcmd__dlq__subcmd__replay"
+                ;;
+            custctl__subcmd__dlq__subcmd__help,export)
+                cmd="custctl__subcmd__dlq__subcmd__help__subcmd__export"
+                ;;
             custctl__subcmd__dlq__subcmd__help,help)
                 cmd="custctl__subcmd__dlq__subcmd__help__subcmd__help"
                 ;;
             custctl__subcmd__dlq__subcmd__help,peek)
                 cmd="custctl__subcmd__dlq__subcmd__help__subcmd__peek"
+                ;;
+            custctl__subcmd__dlq__subcmd__help,purge)
+                cmd="custctl__subcmd__dlq__subcmd__help__subcmd__purge"
+                ;;
+            custctl__subcmd__dlq__subcmd__help,replay)
+                cmd="custctl__subcmd__dlq__subcmd__help__subcmd__replay"
                 ;;
             custctl__subcmd__help,completions)
                 cmd="custctl__subcmd__help__subcmd__completions"
@@ -100,8 +118,17 @@ _custctl() {
             custctl__subcmd__help,status)
                 cmd="custctl__subcmd__help__subcmd__status"
                 ;;
+            custctl__subcmd__help__subcmd__dlq,export)
+                cmd="custctl__subcmd__help__subcmd__dlq__subcmd__export"
+                ;;
             custctl__subcmd__help__subcmd__dlq,peek)
                 cmd="custctl__subcmd__help__subcmd__dlq__subcmd__peek"
+                ;;
+            custctl__subcmd__help__subcmd__dlq,purge)
+                cmd="custctl__subcmd__help__subcmd__dlq__subcmd__purge"
+                ;;
+            custctl__subcmd__help__subcmd__dlq,replay)
+                cmd="custctl__subcmd__help__subcmd__dlq__subcmd__replay"
                 ;;
             custctl__subcmd__help__subcmd__local,down)
                 cmd="custctl__subcmd__help__subcmd__local__subcmd__down"
@@ -297,7 +324,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__dlq)
-            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version peek help"
+            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version peek replay export purge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -346,9 +373,81 @@ _custctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        custctl__subcmd__dlq__subcmd__help)
-            opts="peek help"
+        custctl__subcmd__dlq__subcmd__export)
+            opts="-f -q -h -V --file --force --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__help)
+            opts="peek replay export purge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -388,8 +487,148 @@ _custctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        custctl__subcmd__dlq__subcmd__help__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__help__subcmd__replay)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         custctl__subcmd__dlq__subcmd__peek)
             opts="-n -q -h -V --count --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__purge)
+            opts="-q -h -V --yes-i-mean-it --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --yes-i-mean-it)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__replay)
+            opts="-n -q -h -V --count --delete-succeeded --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -489,7 +728,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__help__subcmd__dlq)
-            opts="peek"
+            opts="peek replay export purge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +741,49 @@ _custctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        custctl__subcmd__help__subcmd__dlq__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         custctl__subcmd__help__subcmd__dlq__subcmd__peek)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__help__subcmd__dlq__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__help__subcmd__dlq__subcmd__replay)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -361,6 +361,9 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+            cand replay 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)'
+            cand export 'Write every message of the DLQ to a file as NDJSON, consuming none'
+            cand purge 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;dlq;peek'= {
@@ -383,11 +386,81 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'custctl;dlq;replay'= {
+            cand -n 'Replay at most N messages (in events of up to 10)'
+            cand --count 'Replay at most N messages (in events of up to 10)'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile [default: the config file''s, then "default"]'
+            cand --region 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]'
+            cand --endpoint-url 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --delete-succeeded 'Delete from the DLQ the messages the function took (default: delete nothing)'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;dlq;export'= {
+            cand -f 'The NDJSON file to write (`-` is stdout)'
+            cand --file 'The NDJSON file to write (`-` is stdout)'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile [default: the config file''s, then "default"]'
+            cand --region 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]'
+            cand --endpoint-url 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --force 'Overwrite the file if it exists'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'custctl;dlq;purge'= {
+            cand --yes-i-mean-it 'Purge without asking: the DLQ''s name, typed here, confirms it (for scripts)'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile [default: the config file''s, then "default"]'
+            cand --region 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]'
+            cand --endpoint-url 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;dlq;help'= {
             cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+            cand replay 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)'
+            cand export 'Write every message of the DLQ to a file as NDJSON, consuming none'
+            cand purge 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;dlq;help;peek'= {
+        }
+        &'custctl;dlq;help;replay'= {
+        }
+        &'custctl;dlq;help;export'= {
+        }
+        &'custctl;dlq;help;purge'= {
         }
         &'custctl;dlq;help;help'= {
         }
@@ -469,8 +542,17 @@ set edit:completion:arg-completer[custctl] = {|@words|
         }
         &'custctl;help;dlq'= {
             cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+            cand replay 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)'
+            cand export 'Write every message of the DLQ to a file as NDJSON, consuming none'
+            cand purge 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm'
         }
         &'custctl;help;dlq;peek'= {
+        }
+        &'custctl;help;dlq;replay'= {
+        }
+        &'custctl;help;dlq;export'= {
+        }
+        &'custctl;help;dlq;purge'= {
         }
         &'custctl;help;completions'= {
         }

@@ -298,22 +298,25 @@ complete -c custctl -n "__fish_custctl_using_subcommand status" -l local -d 'Tal
 complete -c custctl -n "__fish_custctl_using_subcommand status" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand status" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand status" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l function -d 'The Lambda function [default: customer-ingest]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -s h -l help -d 'Print help'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l count -d 'Show at most N messages' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
@@ -329,7 +332,57 @@ complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_sub
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s n -l count -d 'Replay at most N messages (in events of up to 10)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l delete-succeeded -d 'Delete from the DLQ the messages the function took (default: delete nothing)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from replay" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -s f -l file -d 'The NDJSON file to write (`-` is stdout)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l force -d 'Overwrite the file if it exists'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from export" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l yes-i-mean-it -d 'Purge without asking: the DLQ\'s name, typed here, confirms it (for scripts)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
@@ -376,3 +429,6 @@ complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_su
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'

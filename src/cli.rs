@@ -514,6 +514,12 @@ pub struct StatusArgs {
 pub enum DlqCommand {
     /// Show the messages in the DLQ without consuming them, each with the reason the function logged for it.
     Peek(DlqPeekArgs),
+    /// Invoke the function with the DLQ's messages as the event source mapping would, and show each one's verdict (exit 1 if any failed).
+    Replay(DlqReplayArgs),
+    /// Write every message of the DLQ to a file as NDJSON, consuming none.
+    Export(DlqExportArgs),
+    /// Delete every message of the DLQ (PurgeQueue), once the queue's name is typed to confirm.
+    Purge(DlqPurgeArgs),
 }
 
 /// `custctl dlq peek`.
@@ -522,6 +528,38 @@ pub struct DlqPeekArgs {
     /// Show at most N messages.
     #[arg(short = 'n', long = "count", default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub count: u32,
+}
+
+/// `custctl dlq replay`.
+#[derive(Debug, Args)]
+pub struct DlqReplayArgs {
+    /// Replay at most N messages (in events of up to 10).
+    #[arg(short = 'n', long = "count", default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub count: u32,
+
+    /// Delete from the DLQ the messages the function took (default: delete nothing).
+    #[arg(long)]
+    pub delete_succeeded: bool,
+}
+
+/// `custctl dlq export`.
+#[derive(Debug, Args)]
+pub struct DlqExportArgs {
+    /// The NDJSON file to write (`-` is stdout).
+    #[arg(long, short, value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `custctl dlq purge`.
+#[derive(Debug, Args)]
+pub struct DlqPurgeArgs {
+    /// Purge without asking: the DLQ's name, typed here, confirms it (for scripts).
+    #[arg(long, value_name = "QUEUE_NAME")]
+    pub yes_i_mean_it: Option<String>,
 }
 
 /// `custctl db`.

@@ -1,7 +1,9 @@
-//! Text from outside (database values, log lines, stream names) made safe to print to a
-//! terminal: what could steer it is shown as an escape instead of being sent.
+//! The terminal, both ways: text from outside (database values, log lines, stream names)
+//! made safe to print to it (what could steer it is shown as an escape instead of being sent),
+//! and the one typed confirmation that `sql` and `dlq purge` ask for before they destroy.
 
 use std::borrow::Cow;
+use std::io::{BufRead, IsTerminal};
 
 /// `text` with every character that could steer a terminal shown as an escape: C0 and C1
 /// controls and DEL (`\x1B`, `\n`, `\t`), and the bidirectional overrides that reorder what
@@ -26,4 +28,17 @@ pub fn visible(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(shown)
+}
+
+/// Whether the user, at a terminal, typed `expected` (a name: "y" is too easy to type by
+/// reflex) after `warning`, prompted as `Type {what} ({expected}) to {action}: ` on stderr.
+/// Not at a terminal nobody can confirm: no.
+pub fn confirmed_by_typing(warning: &str, what: &str, expected: &str, action: &str) -> std::io::Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!("{warning}\nType {what} ({}) to {action}: ", visible(expected));
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer.trim() == expected)
 }

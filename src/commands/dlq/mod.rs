@@ -1,7 +1,13 @@
 //! `custctl dlq`: the dead-letter queue of `--queue`, found from the queue's redrive policy.
-//! `peek` shows what is in it without consuming it (see [`peek`]).
+//! `peek` shows what is in it without consuming it (see [`peek`]), `replay` gives its
+//! messages to the function again, `export` writes them to a file, `purge` empties it; all
+//! take messages the one way [`held`] does.
 
+mod export;
+mod held;
 mod peek;
+mod purge;
+mod replay;
 
 use crate::cli::{DlqCommand, GlobalArgs};
 use crate::commands::status::gather::{attributes, parse_redrive_policy, queue_url, Clients};
@@ -21,6 +27,11 @@ pub fn run(global: &GlobalArgs, command: DlqCommand) -> Result<ExitCode> {
         let dlq = find(&clients, &settings.queue).await?;
         match command {
             DlqCommand::Peek(args) => peek::peek(&clients, &settings, &dlq, args.count).await,
+            DlqCommand::Replay(args) => {
+                replay::replay(&clients, &settings, &dlq, args.count, args.delete_succeeded).await
+            }
+            DlqCommand::Export(args) => export::export(&clients, &settings, &dlq, &args.file, args.force).await,
+            DlqCommand::Purge(args) => purge::purge(&clients, &settings, &dlq, args.yes_i_mean_it.as_deref()).await,
         }
     })
 }
@@ -30,6 +41,7 @@ pub fn run(global: &GlobalArgs, command: DlqCommand) -> Result<ExitCode> {
 pub struct Dlq {
     pub name: String,
     pub url: String,
+    pub arn: String,
 }
 
 /// The DLQ of `queue` (a name or URL), from its redrive policy.
@@ -56,5 +68,6 @@ async fn find(clients: &Clients, queue: &str) -> Result<Dlq> {
     Ok(Dlq {
         name: arn.rsplit(':').next().unwrap_or(&arn).to_string(),
         url,
+        arn,
     })
 }

@@ -1,10 +1,10 @@
 //! `custctl dlq peek [-n N]`: the messages in the dead-letter queue, without consuming them.
-//! They are received with a short visibility timeout (so one peek sees each message once),
-//! then made visible again at once with ChangeMessageVisibilityBatch (timeout 0): nothing is
-//! deleted. Each is shown with its body, CustID and Name as the schema reads them, when it was
+//! They are held hidden for a short while (so one peek sees each message once, see [`super::held`]),
+//! then made visible again at once: nothing is deleted. Each is shown with its body, CustID and Name as the schema reads them, when it was
 //! sent, how often it was received, and the reason the function logged when it rejected it
 //! (its `record rejected` line, found by messageId in the function's log group).
 
+use super::held::{receive_count, sent_ms, Held, HOLD_SECONDS};
 use super::Dlq;
 use crate::aws;
 use crate::commands::status::gather::Clients;
@@ -12,15 +12,11 @@ use crate::config::Settings;
 use crate::output::{self, Render};
 use crate::terminal::visible;
 use anyhow::{anyhow, Result};
-use aws_sdk_sqs::types::{ChangeMessageVisibilityBatchRequestEntry, Message, MessageSystemAttributeName};
 use customer_ingest::schema::Customer;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::process::ExitCode;
 
-/// How long a peeked message stays hidden if releasing it fails (or custctl is killed): long
-/// enough for one peek to page through the queue without meeting a message twice.
-const HOLD_SECONDS: i32 = 30;
 /// Message ids per FilterLogEvents pattern (`?"id" ?"id" ...`); CloudWatch takes patterns of
 /// up to 1,024 characters (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html).
 const IDS_PER_PATTERN: usize = 20;
@@ -100,13 +96,11 @@ impl Render for PeekReport {
 }
 
 pub async fn peek(clients: &Clients, settings: &Settings, dlq: &Dlq, count: u32) -> Result<ExitCode> {
-    let received = receive(clients, dlq, count as usize).await;
+    let mut held = Held::new(clients, dlq, HOLD_SECONDS);
+    let messages = held.receive(count as usize).await;
     // Released even when a later receive failed: what was taken goes back at once.
-    let released = release(clients, dlq, &received.messages).await;
-    let messages = received.result?;
-    if let Err(error) = released {
-        eprintln!("warning: {error:#}; those messages stay hidden for up to {HOLD_SECONDS} s");
-    }
+    held.release().await;
+    let messages = messages?;
 
     let group = format!("/aws/lambda/{}", settings.function);
     let sent: Vec<i64> = messages.iter().filter_map(sent_ms).collect();
@@ -140,10 +134,7 @@ pub async fn peek(clients: &Clients, settings: &Settings, dlq: &Dlq, count: u32)
                     customer,
                     schema_problem,
                     sent_at: sent_ms(m).map(crate::commands::logs::times::instant),
-                    receive_count: m
-                        .attributes()
-                        .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
-                        .and_then(|c| c.parse().ok()),
+                    receive_count: receive_count(m),
                 }
             })
             .collect(),
@@ -155,101 +146,6 @@ pub async fn peek(clients: &Clients, settings: &Settings, dlq: &Dlq, count: u32)
     }
     output::print(settings.output, &report)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn sent_ms(message: &Message) -> Option<i64> {
-    message
-        .attributes()?
-        .get(&MessageSystemAttributeName::SentTimestamp)?
-        .parse()
-        .ok()
-}
-
-/// What the receives took (to release, whatever happened) and how they ended.
-struct Received {
-    messages: Vec<Message>,
-    result: Result<Vec<Message>>,
-}
-
-/// Up to `count` distinct messages; stops at the first receive that finds none.
-async fn receive(clients: &Clients, dlq: &Dlq, count: usize) -> Received {
-    let mut messages: Vec<Message> = Vec::new();
-    let mut seen = HashSet::new();
-    // Each receive takes up to 10; a few more tries for the sampling of SQS's servers.
-    let most_receives = count.div_ceil(10) + 3;
-    for _ in 0..most_receives {
-        let wanted = (count - messages.len()).min(10) as i32;
-        let answer = clients
-            .sqs
-            .receive_message()
-            .queue_url(&dlq.url)
-            .max_number_of_messages(wanted)
-            .visibility_timeout(HOLD_SECONDS)
-            // Long polling asks every server, so an empty answer means an empty queue.
-            .wait_time_seconds(1)
-            .message_system_attribute_names(MessageSystemAttributeName::All)
-            .send()
-            .await;
-        let answer = match answer {
-            Ok(answer) => answer,
-            Err(e) => {
-                let error = anyhow!("ReceiveMessage on {}: {}", dlq.name, aws::describe_sdk_error(&e));
-                return Received {
-                    messages,
-                    result: Err(error),
-                };
-            }
-        };
-        if answer.messages().is_empty() {
-            break;
-        }
-        for message in answer.messages() {
-            if seen.insert(message.message_id().unwrap_or_default().to_string()) {
-                messages.push(message.clone());
-            }
-        }
-        if messages.len() >= count {
-            break;
-        }
-    }
-    Received {
-        result: Ok(messages.clone()),
-        messages,
-    }
-}
-
-/// Makes every peeked message visible again at once.
-async fn release(clients: &Clients, dlq: &Dlq, messages: &[Message]) -> Result<()> {
-    let mut failed = 0;
-    for chunk in messages.chunks(10) {
-        let entries: Vec<ChangeMessageVisibilityBatchRequestEntry> = chunk
-            .iter()
-            .enumerate()
-            .filter_map(|(index, m)| {
-                ChangeMessageVisibilityBatchRequestEntry::builder()
-                    .id(index.to_string())
-                    .receipt_handle(m.receipt_handle()?)
-                    .visibility_timeout(0)
-                    .build()
-                    .ok()
-            })
-            .collect();
-        match clients
-            .sqs
-            .change_message_visibility_batch()
-            .queue_url(&dlq.url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-        {
-            Ok(answer) => failed += answer.failed().len(),
-            Err(_) => failed += chunk.len(),
-        }
-    }
-    if failed > 0 {
-        return Err(anyhow!("{failed} message(s) could not be made visible again"));
-    }
-    Ok(())
 }
 
 /// The reason the function logged for each of `ids` since `start_ms`: the `reason` of its
@@ -284,18 +180,10 @@ async fn reasons(
                 .map_err(|e| anyhow!("FilterLogEvents: {}", aws::describe_sdk_error(&e)))?;
             for event in page.events() {
                 read += 1;
-                let Some(fields) = event
-                    .message()
-                    .and_then(|m| serde_json::from_str::<serde_json::Value>(m).ok())
-                else {
-                    continue;
-                };
-                let id = fields.get("message_id").and_then(|v| v.as_str());
-                let reason = fields.get("reason").and_then(|v| v.as_str());
-                if let (Some(id), Some(reason)) = (id, reason) {
-                    if wanted.contains(id) {
+                if let Some((id, reason)) = event.message().and_then(rejection) {
+                    if wanted.contains(id.as_str()) {
                         // Events come oldest first: the last one kept is the newest.
-                        reasons.insert(id.to_string(), reason.to_string());
+                        reasons.insert(id, reason);
                     }
                 }
             }
@@ -306,4 +194,13 @@ async fn reasons(
         }
     }
     Ok(reasons)
+}
+
+/// The message id and reason of one of the function's `record rejected` lines (JSON with
+/// `message_id` and `reason`); `None` for any other line.
+pub fn rejection(line: &str) -> Option<(String, String)> {
+    let fields: serde_json::Value = serde_json::from_str(line.trim()).ok()?;
+    let id = fields.get("message_id")?.as_str()?;
+    let reason = fields.get("reason")?.as_str()?;
+    Some((id.to_string(), reason.to_string()))
 }

@@ -4,6 +4,7 @@
 //! Nothing here talks to AWS, so every rule is tested without a network.
 
 use crate::output::Render;
+use aws_lambda_events::encodings::Base64Data;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
 use base64::Engine;
 use custctl_rules::BatchVerdict;
@@ -58,6 +59,44 @@ pub fn built_queue_arn(region: &str, queue: &str) -> String {
     format!("arn:aws:sqs:{region}:{account}:{name}")
 }
 
+/// Records per event when custctl splits messages into events itself (`dlq replay`): an SQS
+/// event source mapping's default batch size
+/// (https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html).
+pub const RECORDS_PER_EVENT: usize = 10;
+
+/// The largest payload of a synchronous invocation: 6 MB
+/// (https://docs.aws.amazon.com/lambda/latest/dg/API_Invoke.html), which Lambda counts as
+/// 6 MiB ("Request must be smaller than 6291456 bytes for the InvokeFunction operation").
+pub const MAX_SYNC_PAYLOAD: usize = 6 * 1024 * 1024;
+
+/// One message as the event source mapping received it from SQS, to become one record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceivedMessage {
+    pub message_id: String,
+    pub receipt_handle: String,
+    pub body: String,
+    /// System attributes by name (ApproximateReceiveCount, SentTimestamp, SenderId, ...).
+    pub attributes: HashMap<String, String>,
+    pub message_attributes: HashMap<String, SqsMessageAttribute>,
+    pub md5_of_message_attributes: Option<String>,
+}
+
+/// The record the mapping writes for `message` received from the queue of `origin`.
+pub fn record(message: ReceivedMessage, origin: &QueueOrigin) -> SqsMessage {
+    let mut record = SqsMessage::default();
+    record.md5_of_body = Some(custctl_rules::md5_hex(message.body.as_bytes()));
+    record.message_id = Some(message.message_id);
+    record.receipt_handle = Some(message.receipt_handle);
+    record.body = Some(message.body);
+    record.attributes = message.attributes;
+    record.message_attributes = message.message_attributes;
+    record.md5_of_message_attributes = message.md5_of_message_attributes;
+    record.event_source = Some("aws:sqs".into());
+    record.event_source_arn = Some(origin.arn.clone());
+    record.aws_region = Some(origin.region.clone());
+    record
+}
+
 /// The event the mapping would send for `inputs` received at `now_ms` (epoch milliseconds):
 /// one record each, a fresh messageId and receipt handle, the body as given and its MD5.
 pub fn build_event(inputs: &[RecordInput], origin: &QueueOrigin, now_ms: i64) -> SqsEvent {
@@ -66,70 +105,169 @@ pub fn build_event(inputs: &[RecordInput], origin: &QueueOrigin, now_ms: i64) ->
     event.records = inputs
         .iter()
         .map(|input| {
-            let mut message = SqsMessage::default();
-            message.message_id = Some(uuid::Uuid::new_v4().to_string());
-            message.receipt_handle = Some(receipt_handle());
-            message.md5_of_body = Some(custctl_rules::md5_hex(input.body.as_bytes()));
-            message.body = Some(input.body.clone());
-            message.attributes = HashMap::from([
-                ("ApproximateReceiveCount".to_string(), "1".to_string()),
-                ("SentTimestamp".to_string(), now_ms.to_string()),
-                ("SenderId".to_string(), sender.clone()),
-                ("ApproximateFirstReceiveTimestamp".to_string(), now_ms.to_string()),
-            ]);
-            message.event_source = Some("aws:sqs".into());
-            message.event_source_arn = Some(origin.arn.clone());
-            message.aws_region = Some(origin.region.clone());
-            message
+            let message = ReceivedMessage {
+                message_id: uuid::Uuid::new_v4().to_string(),
+                receipt_handle: receipt_handle(),
+                body: input.body.clone(),
+                attributes: HashMap::from([
+                    ("ApproximateReceiveCount".to_string(), "1".to_string()),
+                    ("SentTimestamp".to_string(), now_ms.to_string()),
+                    ("SenderId".to_string(), sender.clone()),
+                    ("ApproximateFirstReceiveTimestamp".to_string(), now_ms.to_string()),
+                ]),
+                ..ReceivedMessage::default()
+            };
+            record(message, origin)
         })
         .collect();
     event
 }
 
-/// The event as JSON text in AWS's shape: the fields of each record in the order Lambda
-/// writes them, and no `md5OfMessageAttributes` when there are no message attributes (the
-/// serde types would write `null`, and a `Value` would sort the fields).
-pub fn event_json(event: &SqsEvent) -> String {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct AwsOrder<'a> {
-        message_id: &'a Option<String>,
-        receipt_handle: &'a Option<String>,
-        body: &'a Option<String>,
-        attributes: BTreeMap<&'a str, &'a str>,
-        message_attributes: &'a HashMap<String, SqsMessageAttribute>,
-        md5_of_body: &'a Option<String>,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        md5_of_message_attributes: &'a Option<String>,
-        event_source: &'a Option<String>,
-        #[serde(rename = "eventSourceARN")]
-        event_source_arn: &'a Option<String>,
-        aws_region: &'a Option<String>,
-    }
-    #[derive(Serialize)]
-    struct Records<'a> {
-        #[serde(rename = "Records")]
-        records: Vec<AwsOrder<'a>>,
-    }
-    let records = event
-        .records
-        .iter()
-        .map(|m| AwsOrder {
+/// A record in AWS's shape: its fields in the order Lambda writes them, and no
+/// `md5OfMessageAttributes` when there are no message attributes (the serde types would write
+/// `null`, and a `Value` would sort the fields).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AwsOrder<'a> {
+    message_id: &'a Option<String>,
+    receipt_handle: &'a Option<String>,
+    body: &'a Option<String>,
+    attributes: BTreeMap<&'a str, &'a str>,
+    message_attributes: BTreeMap<&'a str, AwsMessageAttribute<'a>>,
+    md5_of_body: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    md5_of_message_attributes: &'a Option<String>,
+    event_source: &'a Option<String>,
+    #[serde(rename = "eventSourceARN")]
+    event_source_arn: &'a Option<String>,
+    aws_region: &'a Option<String>,
+}
+
+impl<'a> From<&'a SqsMessage> for AwsOrder<'a> {
+    fn from(m: &'a SqsMessage) -> Self {
+        AwsOrder {
             message_id: &m.message_id,
             receipt_handle: &m.receipt_handle,
             body: &m.body,
             attributes: m.attributes.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect(),
-            message_attributes: &m.message_attributes,
+            message_attributes: m
+                .message_attributes
+                .iter()
+                .map(|(k, v)| (k.as_str(), AwsMessageAttribute::from(v)))
+                .collect(),
             md5_of_body: &m.md5_of_body,
             md5_of_message_attributes: &m.md5_of_message_attributes,
             event_source: &m.event_source,
             event_source_arn: &m.event_source_arn,
             aws_region: &m.aws_region,
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&Records { records }).unwrap_or_default();
+        }
+    }
+}
+
+/// A message attribute as Lambda's event writes it: only the values it has (binary ones in
+/// base64), its lists, its data type. `dlq export` writes message attributes so too.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AwsMessageAttribute<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    string_value: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    binary_value: &'a Option<Base64Data>,
+    string_list_values: &'a [String],
+    binary_list_values: &'a [Base64Data],
+    data_type: &'a Option<String>,
+}
+
+impl<'a> From<&'a SqsMessageAttribute> for AwsMessageAttribute<'a> {
+    fn from(a: &'a SqsMessageAttribute) -> Self {
+        AwsMessageAttribute {
+            string_value: &a.string_value,
+            binary_value: &a.binary_value,
+            string_list_values: &a.string_list_values,
+            binary_list_values: &a.binary_list_values,
+            data_type: &a.data_type,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Records<'a> {
+    #[serde(rename = "Records")]
+    records: Vec<AwsOrder<'a>>,
+}
+
+fn aws_records(event: &SqsEvent) -> Records<'_> {
+    Records {
+        records: event.records.iter().map(AwsOrder::from).collect(),
+    }
+}
+
+/// The event as JSON text in AWS's shape, indented for people (what `invoke` sends and
+/// `--event-only` prints).
+pub fn event_json(event: &SqsEvent) -> String {
+    let mut text = serde_json::to_string_pretty(&aws_records(event)).unwrap_or_default();
     text.push('\n');
     text
+}
+
+/// The event as compact JSON in AWS's shape: what `dlq replay` sends, and what
+/// [`split_into_events`] measures.
+pub fn event_payload(event: &SqsEvent) -> Vec<u8> {
+    serde_json::to_vec(&aws_records(event)).unwrap_or_default()
+}
+
+/// The bytes of `{"Records":[` and `]}` around the records of a compact payload.
+const ENVELOPE_BYTES: usize = r#"{"Records":[]}"#.len();
+
+/// The bytes one record takes in a compact payload.
+fn record_bytes(record: &SqsMessage) -> usize {
+    serde_json::to_vec(&AwsOrder::from(record)).map_or(0, |json| json.len())
+}
+
+/// How records were cut into events.
+#[derive(Debug, Default, PartialEq)]
+pub struct Split {
+    /// In the records' order, each within the limits.
+    pub events: Vec<SqsEvent>,
+    /// Records whose payload alone is over the byte limit: no invocation can carry them.
+    pub too_large: Vec<SqsMessage>,
+}
+
+/// Cuts `records` into events in their order, each of at most `per_event` records whose
+/// compact payload ([`event_payload`]) is at most `max_bytes`: a new event starts when the
+/// next record would break either limit. Lambda refuses a larger synchronous payload than
+/// [`MAX_SYNC_PAYLOAD`]; a mapping sends batches of [`RECORDS_PER_EVENT`] by default.
+pub fn split_into_events(records: Vec<SqsMessage>, per_event: usize, max_bytes: usize) -> Split {
+    let per_event = per_event.max(1);
+    let mut split = Split::default();
+    let mut current: Vec<SqsMessage> = Vec::new();
+    let mut current_bytes = ENVELOPE_BYTES;
+    for record in records {
+        let bytes = record_bytes(&record);
+        if ENVELOPE_BYTES + bytes > max_bytes {
+            split.too_large.push(record);
+            continue;
+        }
+        // A comma before every record but the first.
+        let with_comma = bytes + usize::from(!current.is_empty());
+        if current.len() == per_event || current_bytes + with_comma > max_bytes {
+            split.events.push(event_of(std::mem::take(&mut current)));
+            current_bytes = ENVELOPE_BYTES + bytes;
+        } else {
+            current_bytes += with_comma;
+        }
+        current.push(record);
+    }
+    if !current.is_empty() {
+        split.events.push(event_of(current));
+    }
+    split
+}
+
+fn event_of(records: Vec<SqsMessage>) -> SqsEvent {
+    let mut event = SqsEvent::default();
+    event.records = records;
+    event
 }
 
 /// An opaque handle in the look of AWS's (`AQEB` and base64), unique per record.
@@ -247,13 +385,30 @@ pub fn record_outcomes(records: &[SentRecord], verdict: &BatchVerdict) -> Vec<Re
 }
 
 /// The `CustID` and `Name` of a body, as far as it is a JSON object that has them.
-fn readable_fields(body: &str) -> (Value, Value) {
+pub fn readable_fields(body: &str) -> (Value, Value) {
     match serde_json::from_str::<Value>(body) {
         Ok(Value::Object(fields)) => (
             fields.get(CUST_ID_FIELD).cloned().unwrap_or(Value::Null),
             fields.get(NAME_FIELD).cloned().unwrap_or(Value::Null),
         ),
         _ => (Value::Null, Value::Null),
+    }
+}
+
+/// A field of a body in a table cell: a string as it is, nothing for none.
+pub fn field_cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A CustID in a table cell: one that is a string is shown quoted, so `"404"` is told from 404.
+pub fn cust_id_cell(value: &Value) -> String {
+    match value {
+        Value::String(_) => value.to_string(),
+        other => field_cell(other),
     }
 }
 
@@ -278,28 +433,61 @@ pub fn response_value(payload: &[u8]) -> Value {
     serde_json::from_slice(payload).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(payload).into_owned()))
 }
 
+/// The function's answer to a synchronous invocation, read as the event source mapping reads
+/// it: a function error fails the whole batch, otherwise the batch response says which
+/// records failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub payload: Vec<u8>,
+    pub function_error: Option<FunctionError>,
+    /// The log tail Lambda returns with `LogType Tail` (the invocation's last 4 KB of log),
+    /// decoded.
+    pub log_tail: Option<String>,
+    pub verdict: BatchVerdict,
+}
+
+impl Answer {
+    /// Reads an answer: its payload, its `X-Amz-Function-Error` and `X-Amz-Log-Result` (base64)
+    /// headers, for an event of the records `message_ids`.
+    pub fn read(
+        payload: Vec<u8>,
+        function_error: Option<&str>,
+        log_result: Option<&str>,
+        message_ids: &[&str],
+    ) -> Answer {
+        let function_error = function_error.map(|kind| FunctionError::from_payload(kind, &payload));
+        let log_tail = log_result.map(|encoded| {
+            base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                .unwrap_or_else(|_| encoded.to_string())
+        });
+        let verdict = match &function_error {
+            Some(error) => BatchVerdict::WholeBatchFailed(format!("the function failed ({})", error.error_type)),
+            None => custctl_rules::read_batch_response(&payload, message_ids),
+        };
+        Answer {
+            payload,
+            function_error,
+            log_tail,
+            verdict,
+        }
+    }
+}
+
 impl Render for InvokeReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
         let header = ["Position", "CustID", "Name", "messageId", "Status"]
             .map(String::from)
             .to_vec();
-        let cell = |value: &Value| match value {
-            Value::Null => String::new(),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
         let rows = self
             .records
             .iter()
             .map(|r| {
                 vec![
                     r.position.to_string(),
-                    // A CustID that is a string is shown quoted, so `"404"` is told from 404.
-                    match &r.cust_id {
-                        Value::String(_) => r.cust_id.to_string(),
-                        other => cell(other),
-                    },
-                    cell(&r.name),
+                    cust_id_cell(&r.cust_id),
+                    field_cell(&r.name),
                     r.message_id.clone(),
                     match r.status {
                         RecordStatus::Ok => "ok".into(),
@@ -444,6 +632,124 @@ mod tests {
             schema_problem(&records[1]).unwrap(),
             r#"CustID: expected an integer, got the string "404""#
         );
+    }
+
+    fn received(id: &str, body: &str) -> SqsMessage {
+        let message = ReceivedMessage {
+            message_id: id.into(),
+            receipt_handle: format!("handle-{id}"),
+            body: body.into(),
+            attributes: HashMap::from([("ApproximateReceiveCount".to_string(), "4".to_string())]),
+            ..ReceivedMessage::default()
+        };
+        record(message, &origin())
+    }
+
+    fn ids(event: &SqsEvent) -> Vec<&str> {
+        event.records.iter().filter_map(|r| r.message_id.as_deref()).collect()
+    }
+
+    #[test]
+    fn a_received_message_keeps_its_id_handle_attributes_and_message_attributes() {
+        let mut attribute = SqsMessageAttribute::default();
+        attribute.data_type = Some("String".into());
+        attribute.string_value = Some("retry".into());
+        let message = ReceivedMessage {
+            message_id: "m-1".into(),
+            receipt_handle: "h-1".into(),
+            body: r#"{"CustID":1,"Name":"Ann"}"#.into(),
+            attributes: HashMap::from([("SentTimestamp".to_string(), "1763859600000".to_string())]),
+            message_attributes: HashMap::from([("cause".to_string(), attribute)]),
+            md5_of_message_attributes: Some("0123456789abcdef0123456789abcdef".into()),
+        };
+        let event = event_of(vec![record(message, &origin())]);
+        let json: Value = serde_json::from_slice(&event_payload(&event)).unwrap();
+        let first = &json["Records"][0];
+        assert_eq!(first["messageId"], "m-1");
+        assert_eq!(first["receiptHandle"], "h-1");
+        assert_eq!(
+            first["attributes"],
+            serde_json::json!({"SentTimestamp": "1763859600000"})
+        );
+        assert_eq!(
+            first["messageAttributes"],
+            serde_json::json!({"cause": {"stringValue": "retry", "stringListValues": [], "binaryListValues": [], "dataType": "String"}})
+        );
+        assert_eq!(first["md5OfMessageAttributes"], "0123456789abcdef0123456789abcdef");
+        assert_eq!(
+            first["md5OfBody"],
+            custctl_rules::md5_hex(br#"{"CustID":1,"Name":"Ann"}"#)
+        );
+        assert_eq!(first["eventSourceARN"], origin().arn);
+    }
+
+    #[test]
+    fn messages_are_split_into_events_of_at_most_ten_in_order() {
+        let records: Vec<SqsMessage> = (0..23).map(|i| received(&format!("m{i}"), "{}")).collect();
+        let split = split_into_events(records, RECORDS_PER_EVENT, MAX_SYNC_PAYLOAD);
+        let sizes: Vec<usize> = split.events.iter().map(|e| e.records.len()).collect();
+        assert_eq!(sizes, [10, 10, 3]);
+        let order: Vec<&str> = split.events.iter().flat_map(ids).collect();
+        let expected: Vec<String> = (0..23).map(|i| format!("m{i}")).collect();
+        assert_eq!(order, expected);
+        assert!(split.too_large.is_empty());
+        assert_eq!(split_into_events(Vec::new(), 10, MAX_SYNC_PAYLOAD), Split::default());
+    }
+
+    #[test]
+    fn an_event_never_outgrows_the_payload_limit_and_its_size_is_counted_exactly() {
+        let body = "x".repeat(1000);
+        let one = event_payload(&event_of(vec![received("m0", &body)])).len();
+        // Room for exactly three records: three payloads of one, less two envelopes, plus two commas.
+        let limit = 3 * one - 2 * ENVELOPE_BYTES + 2;
+        let records: Vec<SqsMessage> = (0..7).map(|i| received(&format!("m{i}"), &body)).collect();
+        let split = split_into_events(records, RECORDS_PER_EVENT, limit);
+        let sizes: Vec<usize> = split.events.iter().map(|e| e.records.len()).collect();
+        assert_eq!(sizes, [3, 3, 1]);
+        assert_eq!(event_payload(&split.events[0]).len(), limit);
+        assert!(split.events.iter().all(|e| event_payload(e).len() <= limit));
+        let split = split_into_events(
+            (0..3).map(|i| received(&format!("m{i}"), &body)).collect(),
+            10,
+            limit - 1,
+        );
+        assert_eq!(split.events.iter().map(|e| e.records.len()).collect::<Vec<_>>(), [2, 1]);
+    }
+
+    #[test]
+    fn a_record_too_large_for_any_event_is_set_apart_and_the_rest_still_go() {
+        // JSON escaping counts: a body of control characters grows sixfold in the payload.
+        let small = received("small", "{}");
+        let escaped = received("escaped", &"\u{1}".repeat(200));
+        let limit = event_payload(&event_of(vec![received("x", &"y".repeat(600))])).len();
+        let split = split_into_events(vec![small.clone(), escaped.clone(), received("after", "{}")], 10, limit);
+        assert_eq!(split.too_large, vec![escaped]);
+        assert_eq!(split.events.len(), 1);
+        assert_eq!(ids(&split.events[0]), ["small", "after"]);
+        assert_eq!(split.events[0].records[0], small);
+    }
+
+    #[test]
+    fn answers_are_read_with_their_log_tail_decoded() {
+        let answer = Answer::read(
+            br#"{"batchItemFailures":[{"itemIdentifier":"b"}]}"#.to_vec(),
+            None,
+            Some("U1RBUlQK"),
+            &["a", "b"],
+        );
+        assert_eq!(answer.log_tail.as_deref(), Some("START\n"));
+        assert_eq!(
+            answer.verdict,
+            BatchVerdict::SomeFailed(HashSet::from(["b".to_string()]))
+        );
+        let crashed = Answer::read(
+            br#"{"errorType":"Panic","errorMessage":"boom"}"#.to_vec(),
+            Some("Unhandled"),
+            None,
+            &["a"],
+        );
+        assert_eq!(crashed.function_error.unwrap().error_type, "Panic");
+        assert!(matches!(crashed.verdict, BatchVerdict::WholeBatchFailed(_)));
     }
 
     #[test]

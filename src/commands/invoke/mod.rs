@@ -19,11 +19,10 @@ use aws_sdk_lambda::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_lambda::operation::RequestId;
 use aws_sdk_lambda::primitives::Blob;
 use aws_sdk_lambda::types::{InvocationType, LogType};
-use base64::Engine;
-use custctl_rules::{read_batch_response, BatchVerdict};
+use custctl_rules::BatchVerdict;
 use event::{
     build_event, built_queue_arn, event_json, is_queue_url, record_outcomes, response_value, schema_problem,
-    sent_records, AsyncInvokeReport, FunctionError, InvokeReport, QueueOrigin, RecordInput, SentRecord,
+    sent_records, Answer, AsyncInvokeReport, InvokeReport, QueueOrigin, RecordInput, SentRecord,
 };
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -151,7 +150,7 @@ async fn invoke(settings: &Settings, options: &InvokeOptions) -> Result<ExitCode
     };
     let answer = match request.send().await {
         Ok(answer) => answer,
-        Err(err) => return Err(invoke_failure(&lambda, settings, options, err).await),
+        Err(err) => return Err(invoke_failure(&lambda, settings, options.qualifier.as_deref(), err).await),
     };
 
     if options.asynchronous {
@@ -169,6 +168,12 @@ async fn invoke(settings: &Settings, options: &InvokeOptions) -> Result<ExitCode
     report_answer(settings, &event.records, &answer)
 }
 
+/// A synchronous answer read as the event source mapping reads it (see [`Answer::read`]).
+pub(crate) fn answer_of(answer: &aws_sdk_lambda::operation::invoke::InvokeOutput, message_ids: &[&str]) -> Answer {
+    let payload = answer.payload().map(|p| p.as_ref().to_vec()).unwrap_or_default();
+    Answer::read(payload, answer.function_error(), answer.log_result(), message_ids)
+}
+
 /// Reads a synchronous answer as the event source mapping would, and prints what came of
 /// each record.
 fn report_answer(
@@ -176,29 +181,18 @@ fn report_answer(
     records: &[SentRecord],
     answer: &aws_sdk_lambda::operation::invoke::InvokeOutput,
 ) -> Result<ExitCode> {
-    let payload = answer.payload().map(|p| p.as_ref().to_vec()).unwrap_or_default();
-    let function_error = answer
-        .function_error()
-        .map(|kind| FunctionError::from_payload(kind, &payload));
-    let log_tail = answer.log_result().map(|encoded| {
-        base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-            .unwrap_or_else(|_| encoded.to_string())
-    });
-    let verdict = match &function_error {
-        Some(error) => BatchVerdict::WholeBatchFailed(format!("the function failed ({})", error.error_type)),
-        None => {
-            let ids: Vec<&str> = records.iter().map(|r| r.message_id.as_str()).collect();
-            read_batch_response(&payload, &ids)
-        }
-    };
+    let ids: Vec<&str> = records.iter().map(|r| r.message_id.as_str()).collect();
+    let Answer {
+        payload,
+        function_error,
+        log_tail,
+        verdict,
+    } = answer_of(answer, &ids);
     if let Some(error) = &function_error {
         eprintln!("error: the function failed: {}: {}", error.error_type, error.message);
     }
     match &verdict {
         BatchVerdict::WholeBatchFailed(reason) if !records.is_empty() => {
-            let ids: Vec<&str> = records.iter().map(|r| r.message_id.as_str()).collect();
             eprintln!(
                 "warning: {reason}: Lambda would retry the whole batch: {}",
                 ids.join(", ")
@@ -340,10 +334,10 @@ async fn queue_arn(config: &SdkConfig, queue: &str) -> Result<String> {
 
 /// The error for a failed Invoke call. For a qualifier the function does not have, the
 /// aliases and versions it has; for an unknown function, the functions whose names are close.
-async fn invoke_failure<R>(
+pub(crate) async fn invoke_failure<R>(
     lambda: &aws_sdk_lambda::Client,
     settings: &Settings,
-    options: &InvokeOptions,
+    qualifier: Option<&str>,
     err: SdkError<aws_sdk_lambda::operation::invoke::InvokeError, R>,
 ) -> anyhow::Error
 where
@@ -355,7 +349,7 @@ where
         return anyhow!("invoking {cited}: {}", aws::describe_sdk_error(&err));
     };
     let reason = not_found.message().unwrap_or("ResourceNotFoundException");
-    if let Some(qualifier) = &options.qualifier {
+    if let Some(qualifier) = qualifier {
         // Lambda answers the same ResourceNotFoundException for a missing function and for a
         // missing alias or version of one that exists; listing its qualifiers tells which.
         if let Ok(qualifiers) = function_qualifiers(lambda, function).await {
@@ -366,7 +360,7 @@ where
             .into();
         }
     }
-    let flag = match &options.qualifier {
+    let flag = match qualifier {
         Some(qualifier) => format!("{cited} --qualifier {qualifier}"),
         None => cited,
     };

@@ -537,22 +537,16 @@ fn execute_confirmed_unsafe(
     Ok(())
 }
 
-/// Whether the user, at a terminal, typed the database's name to go on after `warning` (a
-/// "y" is too easy to type by reflex). Not at a terminal nobody can confirm: no.
+/// Whether the user, at a terminal, typed the database's name to go on after `warning`.
+/// Not at a terminal nobody can confirm: no.
 fn confirmed(connector: &Connector, warning: &str) -> Result<bool> {
-    if !std::io::stdin().is_terminal() {
-        return Ok(false);
-    }
     let name = connector
         .target
         .database
         .clone()
         .unwrap_or_else(|| connector.target.identifier.clone());
-    eprint!("{warning}\nType the database's name ({name}) to run it anyway: ");
-    let mut answer = String::new();
-    std::io::stdin().read_line(&mut answer)?;
-    let yes = answer.trim() == name;
-    if !yes {
+    let yes = crate::terminal::confirmed_by_typing(warning, "the database's name", &name, "run it anyway")?;
+    if !yes && std::io::stdin().is_terminal() {
         eprintln!("Not run.");
     }
     Ok(yes)

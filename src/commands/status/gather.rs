@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 /// Every client `status` uses, built once from the one factory's configuration.
 pub struct Clients {
-    lambda: aws_sdk_lambda::Client,
+    pub lambda: aws_sdk_lambda::Client,
     pub sqs: aws_sdk_sqs::Client,
     rds: aws_sdk_rds::Client,
     pub cloudwatch: aws_sdk_cloudwatch::Client,
@@ -256,7 +256,7 @@ pub(crate) async fn attributes(clients: &Clients, url: &str) -> Result<HashMap<Q
         .map_err(|e| format!("GetQueueAttributes: {}", aws::describe_sdk_error(&e)))
 }
 
-fn counts(attributes: &HashMap<QueueAttributeName, String>) -> QueueCounts {
+pub(crate) fn counts(attributes: &HashMap<QueueAttributeName, String>) -> QueueCounts {
     let count = |name: QueueAttributeName| attributes.get(&name).and_then(|v| v.parse().ok()).unwrap_or(0);
     QueueCounts {
         visible: count(QueueAttributeName::ApproximateNumberOfMessages),
