@@ -279,3 +279,79 @@ fn an_empty_batch_is_answered_without_writing() {
     assert_eq!(report.records, 0);
     assert!(report.response.batch_item_failures.is_empty());
 }
+
+/// The lines the handler logged while `run` ran, as the function's JSON format writes them.
+async fn logged<F: std::future::Future>(run: F) -> (F::Output, Vec<serde_json::Value>) {
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .json()
+        .flatten_event(true)
+        .with_target(false)
+        .without_time()
+        .with_writer(move || writer.clone())
+        .finish();
+    // The handler's own lines are logged on this (the test's only) thread; those of the batch's
+    // work, on the blocking thread, are not captured.
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let output = run.await;
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    (
+        output,
+        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect(),
+    )
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn traced_records_get_one_line_each_with_the_invocation_and_untraced_ones_none() {
+    let db = TestDatabase::fresh();
+    let store = Arc::new(Mutex::new(MySqlStore::new(db.opts())));
+    let mut event = serde_json::to_value(sqs_event(&[
+        ("plain", r#"{"CustID": 1, "Name": "Ana"}"#),
+        ("traced-ok", r#"{"CustID": 2, "Name": "Bea"}"#),
+        ("traced-bad", r#"{"CustID": "3", "Name": "Caio"}"#),
+    ]))
+    .unwrap();
+    for (index, trace_id) in [(1, "t-ok"), (2, "t-bad")] {
+        event["Records"][index]["messageAttributes"] = serde_json::json!({
+            "custctl-trace": {"stringValue": trace_id, "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+        });
+    }
+    let mut context = lambda_runtime::Context::default();
+    context.request_id = "6f1c2d3e-0000-4000-8000-000000000001".into();
+    let (response, lines) = logged(function_handler(
+        lambda_runtime::LambdaEvent::new(event, context),
+        store,
+    ))
+    .await;
+    assert_eq!(
+        serde_json::to_value(response.unwrap()).unwrap(),
+        serde_json::json!({"batchItemFailures": [{"itemIdentifier": "traced-bad"}]})
+    );
+    let traced: Vec<&serde_json::Value> = lines.iter().filter(|l| l["message"] == "traced record").collect();
+    assert_eq!(traced.len(), 2, "{lines:#?}");
+    let ok = traced.iter().find(|l| l["message_id"] == "traced-ok").unwrap();
+    assert_eq!(ok["trace_id"], "t-ok");
+    assert_eq!(ok["outcome"], "written");
+    assert_eq!(ok["request_id"], "6f1c2d3e-0000-4000-8000-000000000001");
+    assert!(ok["cold_start"].is_boolean());
+    assert_eq!(ok["receive_count"], 1);
+    assert!(ok["queue_ms"].as_i64().unwrap() > 0, "{ok}");
+    assert!(ok.get("reason").is_none(), "{ok}");
+    let bad = traced.iter().find(|l| l["message_id"] == "traced-bad").unwrap();
+    assert_eq!(bad["outcome"], "rejected");
+    assert_eq!(bad["reason"], r#"CustID: expected an integer, got the string "3""#);
+    assert!(!lines.iter().any(|l| l["message_id"] == "plain"), "{lines:#?}");
+    assert_eq!(db.rows(), vec![(1, "Ana".into()), (2, "Bea".into())]);
+}
