@@ -1,7 +1,7 @@
 //! `custctl dlq`: the dead-letter queue of `--queue`, found from the queue's redrive policy.
 //! `peek` shows what is in it without consuming it (see [`peek`]).
 
-mod peek;
+pub(crate) mod peek;
 
 use crate::cli::{DlqCommand, GlobalArgs};
 use crate::commands::status::gather::{attributes, parse_redrive_policy, queue_url, Clients};

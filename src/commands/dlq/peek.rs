@@ -166,13 +166,13 @@ fn sent_ms(message: &Message) -> Option<i64> {
 }
 
 /// What the receives took (to release, whatever happened) and how they ended.
-struct Received {
-    messages: Vec<Message>,
-    result: Result<Vec<Message>>,
+pub(crate) struct Received {
+    pub(crate) messages: Vec<Message>,
+    pub(crate) result: Result<Vec<Message>>,
 }
 
 /// Up to `count` distinct messages; stops at the first receive that finds none.
-async fn receive(clients: &Clients, dlq: &Dlq, count: usize) -> Received {
+pub(crate) async fn receive(clients: &Clients, dlq: &Dlq, count: usize) -> Received {
     let mut messages: Vec<Message> = Vec::new();
     let mut seen = HashSet::new();
     // Each receive takes up to 10; a few more tries for the sampling of SQS's servers.
@@ -219,7 +219,7 @@ async fn receive(clients: &Clients, dlq: &Dlq, count: usize) -> Received {
 }
 
 /// Makes every peeked message visible again at once.
-async fn release(clients: &Clients, dlq: &Dlq, messages: &[Message]) -> Result<()> {
+pub(crate) async fn release(clients: &Clients, dlq: &Dlq, messages: &[Message]) -> Result<()> {
     let mut failed = 0;
     for chunk in messages.chunks(10) {
         let entries: Vec<ChangeMessageVisibilityBatchRequestEntry> = chunk
