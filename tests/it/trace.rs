@@ -100,6 +100,11 @@ fn a_valid_message_shows_every_hop_to_its_row_read_back() {
     ] {
         assert!(table.contains(word), "{word}: {table}");
     }
+    // The row already has the Name: it is read back only after the function's line says so.
+    let (code, again) = trace_json(&stack, &["--id", "405", "--name", "Ana"]);
+    assert_eq!(code, Some(0), "{again:#}");
+    assert_eq!(hop_names(&again), ["sent", "taken", "written", "read_back"]);
+    assert_ne!(again["message_id"], document["message_id"]);
     assert_eq!(stack.rows(), vec![(404, "Rodolfo Avelino".into()), (405, "Ana".into())]);
 }
 

@@ -1,8 +1,11 @@
-//! Sending the traced message and following it hop by hop. Each round asks only for what the
-//! next hop needs: the function's log group (FilterLogEvents for the trace id) until the row is
-//! written, then the row (a SELECT through the session opened before the send). Once the
-//! function has refused the message on its last allowed receive (`maxReceiveCount` of the
-//! queue's redrive policy), the DLQ is looked in too (received and released at once, as
+//! Sending the traced message and following it hop by hop. Two things are asked, each at its
+//! own pace: the function's log group (FilterLogEvents for the trace id, quickly at first, then
+//! twice a second) until its line says the row is written, and the row itself (a SELECT by
+//! primary key through the session opened before the send, every few milliseconds), so that
+//! `read_back` is timed by when the row is there rather than by when the log was next asked.
+//! The row is read before the line is found only when it did not already have the Name sent.
+//! Once the function has refused the message on its last allowed receive (`maxReceiveCount` of
+//! the queue's redrive policy), the DLQ is looked in too (received and released at once, as
 //! `custctl dlq peek` does), so that a poison message ends the trace as soon as SQS has moved
 //! it. At `--timeout` the trace stops and blames the stall on what `custctl status` finds.
 
@@ -126,7 +129,11 @@ struct Following<'a> {
     lines_seen: usize,
     last_line: Option<TracedLine>,
     written: bool,
-    read_back: bool,
+    /// When the row was first read with the Name sent (custctl's clock).
+    row_seen_ms: Option<i64>,
+    /// Whether the row may be read before the function's line is found: it did not have the
+    /// Name sent before the send, so seeing that Name means this message was written.
+    early_reads: bool,
     /// Why the last look at the logs or the row failed, for the stall's cause.
     log_error: Option<String>,
     row_problem: Option<String>,
@@ -194,32 +201,40 @@ impl Following<'_> {
         }
     }
 
-    /// Reads the row back; adds `read_back` once it has the Name sent.
+    /// Reads the row; notes when it first has the Name sent.
     fn read_row(&mut self, session: &mut DbSession) {
         let Some(expected) = &self.message.expected else {
             return;
         };
         let id = expected.id.get();
-        // The one blocking call of the trace, on a worker that may block (the runtime is
-        // multi-threaded); the session is this thread's to use.
-        let read = tokio::task::block_in_place(|| {
-            session
-                .conn
-                .exec_first::<String, _, _>("SELECT Name FROM Customer WHERE CustID = ?", (id,))
-        });
-        match read {
-            Ok(Some(name)) if name == expected.name.as_str() => {
-                let mut hop = Hop::at(HopKind::ReadBack, now_ms());
-                hop.row = Some(expected.clone());
-                self.push(hop);
-                self.read_back = true;
-            }
+        match name_in_row(session, id) {
+            Ok(Some(name)) if name == expected.name.as_str() => self.row_seen_ms = Some(now_ms()),
             Ok(Some(name)) => self.row_problem = Some(format!(
                 "the row CustID {id} has the Name {name:?}, not the one sent (a later message may have overwritten it)"
             )),
             Ok(None) => self.row_problem = Some(format!("no row CustID {id} in {}", session.identifier())),
-            Err(error) => self.row_problem = Some(format!("SELECT on {}: {}", session.identifier(), SqlError(error))),
+            Err(error) => self.row_problem = Some(error),
         }
+    }
+
+    /// Whether the row is to be read this round: not seen yet, and either written or known to
+    /// change when this message is written.
+    fn reads_rows(&self) -> bool {
+        self.row_seen_ms.is_none() && (self.written || self.early_reads)
+    }
+
+    /// Adds `read_back` once the row was read and the function's `written` line found. The row
+    /// can be read before the line is logged (the function logs after its commit): it then
+    /// counts as read back with the write, not before it.
+    fn reached_read_back(&mut self) -> bool {
+        let (true, Some(seen_ms), Some(expected)) = (self.written, self.row_seen_ms, &self.message.expected) else {
+            return false;
+        };
+        let written_ms = self.hops.last().map_or(seen_ms, |h| h.at_ms);
+        let mut hop = Hop::at(HopKind::ReadBack, seen_ms.max(written_ms));
+        hop.row = Some(expected.clone());
+        self.push(hop);
+        true
     }
 
     /// Whether the function has refused the message on its last allowed receive, so that SQS
@@ -316,6 +331,13 @@ impl Following<'_> {
                 "written by the function but not read back: {}",
                 self.row_problem.as_deref().unwrap_or("the row was not read")
             )
+        } else if let (Some(_), None) = (self.row_seen_ms, &self.last_line) {
+            format!(
+                "the row was read back, but the function logged no traced record for it {waited}: {}",
+                self.log_error
+                    .as_deref()
+                    .unwrap_or("a function older than custctl trace logs none (deploy the current customer-ingest)")
+            )
         } else if let Some(line) = &self.last_line {
             let reason = line.reason.as_deref().unwrap_or("no reason logged");
             let receives = match (&self.redrive, line.receive_count) {
@@ -356,6 +378,35 @@ impl Following<'_> {
         }
     }
 }
+
+/// How often the row is read while the message is young: a SELECT by primary key is cheap,
+/// and it is what says when the row is there; after the first seconds, less often.
+fn row_pause(since_send: Duration) -> Duration {
+    if since_send < Duration::from_secs(2) {
+        Duration::from_millis(5)
+    } else {
+        Duration::from_millis(50)
+    }
+}
+
+/// The Name of row `id`, if there is one.
+fn name_in_row(session: &mut DbSession, id: i32) -> Result<Option<String>, String> {
+    // The trace's one blocking call, on a worker that may block (the runtime is
+    // multi-threaded); the session is this task's alone.
+    tokio::task::block_in_place(|| {
+        session
+            .conn
+            .exec_first::<String, _, _>("SELECT Name FROM Customer WHERE CustID = ?", (id,))
+    })
+    .or_else(|error| match &error {
+        // Before the function's first write there is no table: no row either.
+        mysql::Error::MySqlError(e) if e.code == ER_NO_SUCH_TABLE => Ok(None),
+        _ => Err(format!("SELECT on {}: {}", session.identifier(), SqlError(error))),
+    })
+}
+
+/// MySQL's "Table doesn't exist".
+const ER_NO_SUCH_TABLE: u16 = 1146;
 
 /// The queue's redrive policy, when it has a readable one, with its DLQ's URL.
 async fn redrive(clients: &Clients, url: &str) -> Option<Redrive> {
@@ -421,8 +472,20 @@ pub async fn trace(
     let trace_id = TraceId::new(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a trace id");
     let progress = Progress::spinner(settings.quiet, &format!("trace {trace_id}: sending to {}", queue.name));
 
+    // Whether the row already has the Name: then only a read after the function's line says
+    // this message wrote it.
+    let early_reads = match (&mut session, &message.expected) {
+        (Some(session), Some(expected)) => {
+            name_in_row(session, expected.id.get())
+                .map_err(|e| anyhow!("{e}"))?
+                .as_deref()
+                != Some(expected.name.as_str())
+        }
+        _ => false,
+    };
     let started_ms = now_ms();
-    let deadline = Instant::now() + timeout;
+    let started = Instant::now();
+    let deadline = started + timeout;
     let message_id = send(&clients.sqs, &url, &queue, &message.body, &trace_id).await?;
     let mut following = Following {
         clients: &clients,
@@ -436,7 +499,8 @@ pub async fn trace(
         lines_seen: 0,
         last_line: None,
         written: false,
-        read_back: false,
+        row_seen_ms: None,
+        early_reads,
         log_error: None,
         row_problem: None,
         redrive,
@@ -446,41 +510,49 @@ pub async fn trace(
     sent.message_id = Some(message_id.clone());
     following.push(sent);
 
-    let mut round = 0;
+    let mut next_log_read = Instant::now();
+    let mut log_round = 0;
     let stall = loop {
-        if !following.written {
+        if !following.written && Instant::now() >= next_log_read {
             progress.set_message(format!(
                 "trace {}: {}, waiting for the function",
                 following.trace_id,
                 following.last_hop().as_str()
             ));
             following.read_logs().await;
+            next_log_read = Instant::now() + poll_pause(log_round);
+            log_round += 1;
         }
-        if following.written {
-            match (&mut session, &following.message.expected) {
-                (Some(session), Some(_)) => {
-                    progress.set_message(format!("trace {}: written, reading the row back", following.trace_id));
-                    following.read_row(session);
-                }
-                // The schema here refuses the body, yet the function wrote it (another
-                // version of the schema): there is no row to compare with, and it did land.
-                _ => break None,
-            }
-            if following.read_back {
-                break None;
-            }
+        match &mut session {
+            Some(session) if following.reads_rows() => following.read_row(session),
+            // No row to compare with (a body the schema here refuses, yet the function, with
+            // another version of the schema, wrote it): it did land.
+            None if following.written => break None,
+            _ => {}
+        }
+        if following.reached_read_back() {
+            break None;
         }
         let dlq_look_due = following.last_dlq_look.is_none_or(|at| at.elapsed() >= DLQ_EVERY);
         if following.due_in_dlq() && dlq_look_due && following.look_in_dlq().await.unwrap_or(false) {
             break Some(following.stall(named_queue.clone(), false).await);
         }
-        if Instant::now() >= deadline {
+        let now = Instant::now();
+        if now >= deadline {
             progress.set_message(format!("trace {}: timed out, finding the cause", following.trace_id));
             break Some(following.stall(named_queue.clone(), true).await);
         }
-        let pause = poll_pause(round).min(deadline.saturating_duration_since(Instant::now()));
-        round += 1;
-        tokio::time::sleep(pause).await;
+        let until_logs = if following.written {
+            Duration::MAX
+        } else {
+            next_log_read.saturating_duration_since(now)
+        };
+        let pause = if session.is_some() && following.reads_rows() {
+            until_logs.min(row_pause(started.elapsed()))
+        } else {
+            until_logs
+        };
+        tokio::time::sleep(pause.min(deadline - now)).await;
     };
     progress.clear();
 
