@@ -342,33 +342,6 @@ mod tests {
         assert_eq!((line.queue_ms, line.receive_count, line.function_ms), (None, None, 0));
     }
 
-    /// The lines as the function's JSON log format writes them.
-    fn logged(run: impl FnOnce()) -> Vec<Value> {
-        #[derive(Clone, Default)]
-        struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-        impl std::io::Write for Captured {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let captured = Captured::default();
-        let writer = captured.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .json()
-            .flatten_event(true)
-            .with_target(false)
-            .without_time()
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::with_default(subscriber, run);
-        let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
-    }
-
     #[test]
     fn the_logged_line_carries_every_field_and_nothing_for_untraced_records() {
         let event = event(vec![
@@ -377,7 +350,9 @@ mod tests {
             record("hostile", trace_attribute("x\u{1b}]0;owned\u{7}")),
         ]);
         let traced = traced_records(&event);
-        let lines = logged(|| log(&traced, &BatchReport::default(), &INVOCATION, INVOCATION.started_ms + 5));
+        let capture = custctl_test_support::LogCapture::start();
+        log(&traced, &BatchReport::default(), &INVOCATION, INVOCATION.started_ms + 5);
+        let lines = capture.lines();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert_eq!(
             lines[0],

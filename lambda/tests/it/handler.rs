@@ -280,39 +280,6 @@ fn an_empty_batch_is_answered_without_writing() {
     assert!(report.response.batch_item_failures.is_empty());
 }
 
-/// The lines the handler logged while `run` ran, as the function's JSON format writes them.
-async fn logged<F: std::future::Future>(run: F) -> (F::Output, Vec<serde_json::Value>) {
-    #[derive(Clone, Default)]
-    struct Captured(Arc<Mutex<Vec<u8>>>);
-    impl std::io::Write for Captured {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .json()
-        .flatten_event(true)
-        .with_target(false)
-        .without_time()
-        .with_writer(move || writer.clone())
-        .finish();
-    // The handler's own lines are logged on this (the test's only) thread; those of the batch's
-    // work, on the blocking thread, are not captured.
-    let _guard = tracing::subscriber::set_default(subscriber);
-    let output = run.await;
-    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    (
-        output,
-        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect(),
-    )
-}
-
 #[tokio::test(flavor = "current_thread")]
 async fn traced_records_get_one_line_each_with_the_invocation_and_untraced_ones_none() {
     let db = TestDatabase::fresh();
@@ -330,11 +297,11 @@ async fn traced_records_get_one_line_each_with_the_invocation_and_untraced_ones_
     }
     let mut context = lambda_runtime::Context::default();
     context.request_id = "6f1c2d3e-0000-4000-8000-000000000001".into();
-    let (response, lines) = logged(function_handler(
-        lambda_runtime::LambdaEvent::new(event, context),
-        store,
-    ))
-    .await;
+    // The handler's own lines are logged on this (the test's only) thread; those of the batch's
+    // work, on the blocking thread, are not captured.
+    let capture = custctl_test_support::LogCapture::start();
+    let response = function_handler(lambda_runtime::LambdaEvent::new(event, context), store).await;
+    let lines = capture.lines();
     assert_eq!(
         serde_json::to_value(response.unwrap()).unwrap(),
         serde_json::json!({"batchItemFailures": [{"itemIdentifier": "traced-bad"}]})

@@ -209,9 +209,11 @@ impl Following<'_> {
         let id = expected.id.get();
         match name_in_row(session, id) {
             Ok(Some(name)) if name == expected.name.as_str() => self.row_seen_ms = Some(now_ms()),
-            Ok(Some(name)) => self.row_problem = Some(format!(
+            Ok(Some(name)) => {
+                self.row_problem = Some(format!(
                 "the row CustID {id} has the Name {name:?}, not the one sent (a later message may have overwritten it)"
-            )),
+            ))
+            }
             Ok(None) => self.row_problem = Some(format!("no row CustID {id} in {}", session.identifier())),
             Err(error) => self.row_problem = Some(error),
         }
