@@ -211,7 +211,7 @@ impl Following<'_> {
             Ok(Some(name)) if name == expected.name.as_str() => self.row_seen_ms = Some(now_ms()),
             Ok(Some(name)) => {
                 self.row_problem = Some(format!(
-                "the row CustID {id} has the Name {name:?}, not the one sent (a later message may have overwritten it)"
+                "the row CustID {id} has the Name \"{name}\", not the one sent (a later message may have overwritten it)"
             ))
             }
             Ok(None) => self.row_problem = Some(format!("no row CustID {id} in {}", session.identifier())),
