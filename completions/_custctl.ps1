@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -495,6 +496,37 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
         'custctl;dlq;help;help' {
             break
         }
+        'custctl;trace' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'CustID of the customer to send (with --name)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'Name of that customer (with --id)')
+            [CompletionResult]::new('--body', '--body', [CompletionResultType]::ParameterName, 'A message body (JSON), sent exactly as given, even one the schema refuses: a poison message is followed to the DLQ')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Stop following after this long (30s, 2m) and say where the message stalled')
+            [CompletionResult]::new('--bastion', '--bastion', [CompletionResultType]::ParameterName, 'Reach the database through this SSH bastion [default: the config file''s, or the local stack''s]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)')
+            [CompletionResult]::new('--identity', '--identity', [CompletionResultType]::ParameterName, 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)')
+            [CompletionResult]::new('--db-user', '--db-user', [CompletionResultType]::ParameterName, 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret')
+            [CompletionResult]::new('--database', '--database', [CompletionResultType]::ParameterName, 'The database (schema) to use [default: the instance''s database name]')
+            [CompletionResult]::new('--ssl-mode', '--ssl-mode', [CompletionResultType]::ParameterName, 'TLS to the database: disabled, required (encrypted, nothing verified), verify-ca (the certificate chains to --ssl-ca), verify-identity (that, and it names the endpoint) [default: verify-identity for *.rds.amazonaws.com or with a CA bundle given, disabled for loopback, required for any other host]')
+            [CompletionResult]::new('--ssl-ca', '--ssl-ca', [CompletionResultType]::ParameterName, 'The only CA bundle (PEM) trusted to sign the server''s certificate [default: ~/.config/custctl/global-bundle.pem; RDS publishes it at https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile [default: the config file''s, then "default"]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--no-bastion', '--no-bastion', [CompletionResultType]::ParameterName, 'Connect to the database''s endpoint directly, without a bastion')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'custctl;completions' {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
@@ -544,6 +576,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)')
             [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it')
+            [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -602,6 +635,9 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help;dlq;purge' {
+            break
+        }
+        'custctl;help;trace' {
             break
         }
         'custctl;help;completions' {

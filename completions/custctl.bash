@@ -52,6 +52,9 @@ _custctl() {
             custctl,status)
                 cmd="custctl__subcmd__status"
                 ;;
+            custctl,trace)
+                cmd="custctl__subcmd__trace"
+                ;;
             custctl__subcmd__dlq,export)
                 cmd="custctl__subcmd__dlq__subcmd__export"
                 ;;
@@ -118,6 +121,9 @@ _custctl() {
             custctl__subcmd__help,status)
                 cmd="custctl__subcmd__help__subcmd__status"
                 ;;
+            custctl__subcmd__help,trace)
+                cmd="custctl__subcmd__help__subcmd__trace"
+                ;;
             custctl__subcmd__help__subcmd__dlq,export)
                 cmd="custctl__subcmd__help__subcmd__dlq__subcmd__export"
                 ;;
@@ -170,7 +176,7 @@ _custctl() {
 
     case "${cmd}" in
         custctl)
-            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version send local invoke logs db sql init status dlq completions man help"
+            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version send local invoke logs db sql init status dlq trace completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -686,7 +692,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__help)
-            opts="send local invoke logs db sql init status dlq completions man help"
+            opts="send local invoke logs db sql init status dlq trace completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,6 +958,20 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__help__subcmd__trace)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1795,6 +1815,100 @@ _custctl() {
                     return 0
                     ;;
                 --max-message-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__trace)
+            opts="-i -q -h -V --id --name --body --timeout --bastion --identity --no-bastion --db-user --database --ssl-mode --ssl-ca --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --body)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bastion)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --identity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssl-mode)
+                    COMPREPLY=($(compgen -W "disabled required verify-ca verify-identity" -- "${cur}"))
+                    return 0
+                    ;;
+                --ssl-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

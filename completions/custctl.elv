@@ -43,6 +43,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand status 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
             cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+            cand trace 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
             cand completions 'Print shell completions for custctl'
             cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -464,6 +465,36 @@ set edit:completion:arg-completer[custctl] = {|@words|
         }
         &'custctl;dlq;help;help'= {
         }
+        &'custctl;trace'= {
+            cand --id 'CustID of the customer to send (with --name)'
+            cand --name 'Name of that customer (with --id)'
+            cand --body 'A message body (JSON), sent exactly as given, even one the schema refuses: a poison message is followed to the DLQ'
+            cand --timeout 'Stop following after this long (30s, 2m) and say where the message stalled'
+            cand --bastion 'Reach the database through this SSH bastion [default: the config file''s, or the local stack''s]'
+            cand -i 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)'
+            cand --identity 'The private key to log in to the bastion with (default: ssh''s own choice: agent, ~/.ssh)'
+            cand --db-user 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret'
+            cand --database 'The database (schema) to use [default: the instance''s database name]'
+            cand --ssl-mode 'TLS to the database: disabled, required (encrypted, nothing verified), verify-ca (the certificate chains to --ssl-ca), verify-identity (that, and it names the endpoint) [default: verify-identity for *.rds.amazonaws.com or with a CA bundle given, disabled for loopback, required for any other host]'
+            cand --ssl-ca 'The only CA bundle (PEM) trusted to sign the server''s certificate [default: ~/.config/custctl/global-bundle.pem; RDS publishes it at https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem]'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile [default: the config file''s, then "default"]'
+            cand --region 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]'
+            cand --endpoint-url 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --no-bastion 'Connect to the database''s endpoint directly, without a bastion'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;completions'= {
             cand --output 'Output format of results: a table for people, JSON for programs'
             cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
@@ -511,6 +542,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand status 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
             cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+            cand trace 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
             cand completions 'Print shell completions for custctl'
             cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -553,6 +585,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;dlq;export'= {
         }
         &'custctl;help;dlq;purge'= {
+        }
+        &'custctl;help;trace'= {
         }
         &'custctl;help;completions'= {
         }

@@ -47,6 +47,7 @@ complete -c custctl -n "__fish_custctl_needs_command" -f -a "sql" -d 'Query the 
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "status" -d 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "trace" -d 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -384,6 +385,34 @@ complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_sub
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l id -d 'CustID of the customer to send (with --name)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l name -d 'Name of that customer (with --id)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l body -d 'A message body (JSON), sent exactly as given, even one the schema refuses: a poison message is followed to the DLQ' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l timeout -d 'Stop following after this long (30s, 2m) and say where the message stalled' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l bastion -d 'Reach the database through this SSH bastion [default: the config file\'s, or the local stack\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -s i -l identity -d 'The private key to log in to the bastion with (default: ssh\'s own choice: agent, ~/.ssh)' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l db-user -d 'Log in as this user (password from MYSQL_PWD or a prompt) instead of the master user secret' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l database -d 'The database (schema) to use [default: the instance\'s database name]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l ssl-mode -d 'TLS to the database: disabled, required (encrypted, nothing verified), verify-ca (the certificate chains to --ssl-ca), verify-identity (that, and it names the endpoint) [default: verify-identity for *.rds.amazonaws.com or with a CA bundle given, disabled for loopback, required for any other host]' -r -f -a "disabled\t'No TLS'
+required\t'TLS, with any certificate'
+verify-ca\t'TLS, with a certificate that chains to the CA bundle; any name'
+verify-identity\t'TLS, with a certificate that chains to the CA bundle and names the endpoint'"
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l ssl-ca -d 'The only CA bundle (PEM) trusted to sign the server\'s certificate [default: ~/.config/custctl/global-bundle.pem; RDS publishes it at https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l no-bastion -d 'Connect to the database\'s endpoint directly, without a bastion'
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c custctl -n "__fish_custctl_using_subcommand trace" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
 complete -c custctl -n "__fish_custctl_using_subcommand completions" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
@@ -413,18 +442,19 @@ complete -c custctl -n "__fish_custctl_using_subcommand man" -l local -d 'Talk t
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand man" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "status" -d 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "completions" -d 'Print shell completions for custctl'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "send" -d 'Send Customer messages to the queue, each checked against the schema first'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "local" -d 'Run the whole pipeline on this machine: no Docker, no AWS account'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "invoke" -d 'Invoke the function once with an SQS event built as the event source mapping builds it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "logs" -d 'Show the function\'s log group: history, live (--follow), one invocation, a summary'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "db" -d 'Describe the RDS instances and Aurora clusters: all of them, or one with --db-instance'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "status" -d 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "trace" -d 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "completions" -d 'Print shell completions for custctl'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start the local stack (foreground until Ctrl-C, or --detach)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the local stack and every process it started'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'Show whether the local stack runs, and what it serves'

@@ -15,18 +15,11 @@ use mysql::prelude::Queryable;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use support::{custctl, release_dir};
+use support::{custctl, release_dir, stack_db};
 
 fn count_rows(state_dir: &Path, info: &serde_json::Value) -> usize {
-    let password = std::fs::read_to_string(state_dir.join("db-password")).unwrap();
-    let opts = mysql::OptsBuilder::new()
-        .ip_or_hostname(Some("127.0.0.1"))
-        .tcp_port(info["db_port"].as_u64().unwrap() as u16)
-        .user(Some("ingest"))
-        .pass(Some(password.trim()))
-        .db_name(Some("customers"));
-    let mut conn = mysql::Conn::new(opts).unwrap();
-    conn.query_first::<usize, _>("SELECT COUNT(*) FROM Customer")
+    stack_db(state_dir, info)
+        .query_first::<usize, _>("SELECT COUNT(*) FROM Customer")
         .unwrap_or(None)
         .unwrap_or(0)
 }

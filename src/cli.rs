@@ -163,6 +163,8 @@ pub enum Command {
     /// The dead-letter queue of --queue (from its redrive policy): look at the messages in it.
     #[command(subcommand)]
     Dlq(DlqCommand),
+    /// Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause).
+    Trace(TraceArgs),
     /// Print shell completions for custctl.
     Completions {
         /// The shell to complete for.
@@ -562,6 +564,31 @@ pub struct DlqPurgeArgs {
     pub yes_i_mean_it: Option<String>,
 }
 
+/// `custctl trace`.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("message").required(true).args(["id", "body"])))]
+pub struct TraceArgs {
+    /// CustID of the customer to send (with --name).
+    #[arg(long, requires = "name", allow_negative_numbers = true, value_name = "CUSTID")]
+    pub id: Option<i64>,
+
+    /// Name of that customer (with --id).
+    #[arg(long, requires = "id")]
+    pub name: Option<String>,
+
+    /// A message body (JSON), sent exactly as given, even one the schema refuses: a poison message is followed to the DLQ.
+    #[arg(long, value_name = "JSON", conflicts_with = "id")]
+    pub body: Option<String>,
+
+    /// Stop following after this long (30s, 2m) and say where the message stalled.
+    #[arg(long, default_value = "60s", value_name = "DURATION")]
+    pub timeout: String,
+
+    /// How to reach the database to read the row back.
+    #[command(flatten)]
+    pub connection: DbConnectionArgs,
+}
+
 /// `custctl db`.
 #[derive(Debug, Args)]
 pub struct DbArgs {
@@ -589,6 +616,18 @@ pub struct SqlArgs {
     #[arg(long, value_enum)]
     pub format: Option<SqlFormat>,
 
+    /// How to reach the database.
+    #[command(flatten)]
+    pub connection: DbConnectionArgs,
+
+    /// Allow writes (the session is read-only by default).
+    #[arg(long)]
+    pub write: bool,
+}
+
+/// How `custctl sql` (and `custctl trace`, to read the row back) reaches the database.
+#[derive(Debug, Clone, Args)]
+pub struct DbConnectionArgs {
     /// Reach the database through this SSH bastion [default: the config file's, or the local stack's].
     #[arg(
         long,
@@ -638,10 +677,6 @@ pub struct SqlArgs {
     /// https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem].
     #[arg(long, env = "CUSTCTL_SSL_CA", value_name = "FILE", help_heading = "Connection")]
     pub ssl_ca: Option<PathBuf>,
-
-    /// Allow writes (the session is read-only by default).
-    #[arg(long)]
-    pub write: bool,
 }
 
 /// What TLS `custctl sql` demands of the database server (the names are MySQL's `--ssl-mode`).

@@ -53,3 +53,16 @@ pub fn up_stack(bin: &Path, state_dir: &Path, extra: &[&str]) -> serde_json::Val
     assert!(up.status.success(), "{}", String::from_utf8_lossy(&up.stderr));
     serde_json::from_str(&std::fs::read_to_string(state_dir.join("stack.json")).unwrap()).unwrap()
 }
+
+/// A connection to the stack's MariaDB as the function's user (`stack.json`'s port, the state
+/// dir's password file).
+pub fn stack_db(state_dir: &Path, info: &serde_json::Value) -> mysql::Conn {
+    let password = std::fs::read_to_string(state_dir.join("db-password")).unwrap();
+    let opts = mysql::OptsBuilder::new()
+        .ip_or_hostname(Some("127.0.0.1"))
+        .tcp_port(info["db_port"].as_u64().unwrap() as u16)
+        .user(Some("ingest"))
+        .pass(Some(password.trim()))
+        .db_name(Some("customers"));
+    mysql::Conn::new(opts).unwrap()
+}

@@ -4,9 +4,12 @@
 //! `batchItemFailures` (SQS retries them and finally moves them to the DLQ); the valid ones are
 //! written together, so a batch either lands whole or is reported failed whole. Redelivery is
 //! harmless because the write is an upsert; one CustID named twice ends with the later Name.
+//! A record that carries the `custctl-trace` attribute gets one more line once its batch is
+//! done, with what became of it ([`crate::trace`]).
 
 use crate::schema::Customer;
 use crate::store::{CustomerStore, StoreError};
+use crate::trace;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lambda_runtime::{Diagnostic, LambdaEvent};
 use std::sync::{Arc, Mutex};
@@ -21,12 +24,16 @@ pub struct BatchReport {
     pub failed: usize,
     /// The batch response SQS will read.
     pub response: SqsBatchResponse,
+    /// The records the schema rejected, each with the reason it logged.
+    pub rejected: Vec<Rejection>,
+    /// Why the valid records could not be written, when they could not (every record then failed).
+    pub batch_error: Option<String>,
 }
 
 /// A record the schema rejected, with the reason.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Rejection<'a> {
-    pub message_id: &'a str,
+pub struct Rejection {
+    pub message_id: String,
     pub reason: String,
 }
 
@@ -35,6 +42,7 @@ pub fn ingest_batch(event: &SqsEvent, store: &mut impl CustomerStore) -> BatchRe
     let records = &event.records;
     let mut failures: Vec<BatchItemFailure> = Vec::new();
     let mut valid: Vec<Customer> = Vec::with_capacity(records.len());
+    let mut rejected: Vec<Rejection> = Vec::new();
 
     for record in records {
         match parse_record(record) {
@@ -43,16 +51,22 @@ pub fn ingest_batch(event: &SqsEvent, store: &mut impl CustomerStore) -> BatchRe
                 let message_id = record.message_id.as_deref().unwrap_or("");
                 tracing::warn!(message_id, reason = %reason, "record rejected");
                 failures.push(failure(message_id));
+                rejected.push(Rejection {
+                    message_id: message_id.to_string(),
+                    reason,
+                });
             }
         }
     }
 
     let valid_records = valid.len();
     let rows = latest_per_id(valid);
+    let mut batch_error = None;
     let written = match store.upsert(&rows) {
         Ok(()) => valid_records,
         Err(err) => {
             log_store_error(&err, rows.len());
+            batch_error = Some(err.to_string());
             // Nothing is reported done: every record comes back, valid and invalid alike.
             failures = records
                 .iter()
@@ -70,6 +84,8 @@ pub fn ingest_batch(event: &SqsEvent, store: &mut impl CustomerStore) -> BatchRe
             response.batch_item_failures = failures;
             response
         },
+        rejected,
+        batch_error,
     }
 }
 
@@ -127,6 +143,11 @@ where
     S: CustomerStore + Send + 'static,
 {
     let started = Instant::now();
+    let invocation = trace::Invocation {
+        request_id: &event.context.request_id,
+        cold_start: trace::first_invocation(),
+        started_ms: epoch_ms(),
+    };
     let batch: SqsEvent = serde_path_to_error::deserialize(event.payload).map_err(|e| {
         let diagnostic = Diagnostic {
             error_type: UNMARSHAL_ERROR.into(),
@@ -135,6 +156,8 @@ where
         tracing::error!(error_type = UNMARSHAL_ERROR, error = %diagnostic.error_message, "not an SQS event");
         diagnostic
     })?;
+    // Read before the batch moves to the blocking thread; empty unless a record is traced.
+    let traced = trace::traced_records(&batch);
     let report = tokio::task::spawn_blocking(move || {
         // A panic while holding the lock poisons it; the store itself is still sound
         // (a failed write leaves no open transaction), so keep using it.
@@ -146,6 +169,7 @@ where
         error_type: PANIC_ERROR.into(),
         error_message: format!("the batch's work ended: {e}"),
     })?;
+    trace::log(&traced, &report, &invocation, epoch_ms());
     tracing::info!(
         records = report.records,
         written = report.written,
@@ -154,4 +178,10 @@ where
         "batch processed"
     );
     Ok(report.response)
+}
+
+fn epoch_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }

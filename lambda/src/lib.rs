@@ -5,5 +5,6 @@ pub mod config;
 pub mod handler;
 pub mod schema;
 pub mod store;
+pub mod trace;
 
 pub use schema::{Customer, CustomerId, CustomerName, SchemaError};

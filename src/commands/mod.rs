@@ -11,6 +11,7 @@ pub mod logs;
 pub mod send;
 pub mod sql;
 pub mod status;
+pub mod trace;
 
 use crate::cli::{Cli, Command};
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(&cli.global, &args),
         Command::Status(args) => status::run(&cli.global, &args),
         Command::Dlq(command) => dlq::run(&cli.global, command),
+        Command::Trace(args) => trace::run(&cli.global, &args),
         Command::Completions { shell } => completions::completions(shell),
         Command::Man(args) => completions::man(&cli.global, &args),
     }

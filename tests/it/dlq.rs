@@ -5,17 +5,20 @@ use custctl_test_support::LocalStack;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
+/// `custctl local up` flags of a stack that moves a message to its DLQ after 3 quick receives.
+pub const QUICK_DEAD_LETTERS: &[&str] = &[
+    "--visibility-timeout",
+    "1",
+    "--function-timeout",
+    "1",
+    "--max-receive-count",
+    "3",
+];
+
 /// A stack that moves a message to its DLQ after 3 quick receives, with one poison message
 /// already there; returns the stack and the message's id.
 pub async fn stack_with_a_poison_message_in_the_dlq() -> (LocalStack, String) {
-    let stack = LocalStack::up(&[
-        "--visibility-timeout",
-        "1",
-        "--function-timeout",
-        "1",
-        "--max-receive-count",
-        "3",
-    ]);
+    let stack = LocalStack::up(QUICK_DEAD_LETTERS);
     let sqs = aws_sdk_sqs::Client::new(&stack.sdk().await);
     let url = custctl_test_support::queue_url(&sqs, "customers").await;
     let dlq = custctl_test_support::queue_url(&sqs, "customers-dlq").await;

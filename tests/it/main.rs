@@ -20,4 +20,5 @@ mod sql_tls;
 mod sql_tunnel;
 mod status;
 mod tables;
+mod trace;
 mod wording;

@@ -44,8 +44,8 @@ fn sqs(config: &aws_config::SdkConfig) -> aws_sdk_sqs::Client {
 }
 
 /// Stops (or restarts) the function's polling of `customers`, so that what custctl sends stays
-/// in the queue to be counted.
-async fn set_polling(config: &aws_config::SdkConfig, enabled: bool) {
+/// in the queue to be counted; the mapping's UUID.
+pub async fn set_polling(config: &aws_config::SdkConfig, enabled: bool) -> String {
     let lambda = aws_sdk_lambda::Client::new(config);
     let mappings = lambda
         .list_event_source_mappings()
@@ -56,11 +56,12 @@ async fn set_polling(config: &aws_config::SdkConfig, enabled: bool) {
     let uuid = mappings.event_source_mappings()[0].uuid().unwrap().to_string();
     lambda
         .update_event_source_mapping()
-        .uuid(uuid)
+        .uuid(&uuid)
         .enabled(enabled)
         .send()
         .await
         .unwrap();
+    uuid
 }
 
 /// Receives and deletes every message of `url`, in the order SQS hands them out.

@@ -482,3 +482,45 @@ fn customer_rows(conn: &mut mysql::Conn) -> Vec<(i32, String)> {
     conn.query("SELECT CustID, Name FROM Customer ORDER BY CustID")
         .unwrap_or_default()
 }
+
+/// The lines `tracing` writes on this thread while this lives, in the function's JSON format
+/// (its fields flattened, no time, no target), each parsed.
+pub struct LogCapture {
+    written: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    _guard: tracing::subscriber::DefaultGuard,
+}
+
+impl LogCapture {
+    pub fn start() -> LogCapture {
+        #[derive(Clone)]
+        struct Writer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+        impl std::io::Write for Writer {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let written = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let writer = Writer(written.clone());
+        let subscriber = tracing_subscriber::fmt()
+            .json()
+            .flatten_event(true)
+            .with_target(false)
+            .without_time()
+            .with_writer(move || writer.clone())
+            .finish();
+        LogCapture {
+            written,
+            _guard: tracing::subscriber::set_default(subscriber),
+        }
+    }
+
+    /// Every line so far.
+    pub fn lines(&self) -> Vec<serde_json::Value> {
+        let text = String::from_utf8(self.written.lock().unwrap().clone()).unwrap();
+        text.lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+    }
+}

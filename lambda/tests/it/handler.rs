@@ -279,3 +279,46 @@ fn an_empty_batch_is_answered_without_writing() {
     assert_eq!(report.records, 0);
     assert!(report.response.batch_item_failures.is_empty());
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn traced_records_get_one_line_each_with_the_invocation_and_untraced_ones_none() {
+    let db = TestDatabase::fresh();
+    let store = Arc::new(Mutex::new(MySqlStore::new(db.opts())));
+    let mut event = serde_json::to_value(sqs_event(&[
+        ("plain", r#"{"CustID": 1, "Name": "Ana"}"#),
+        ("traced-ok", r#"{"CustID": 2, "Name": "Bea"}"#),
+        ("traced-bad", r#"{"CustID": "3", "Name": "Caio"}"#),
+    ]))
+    .unwrap();
+    for (index, trace_id) in [(1, "t-ok"), (2, "t-bad")] {
+        event["Records"][index]["messageAttributes"] = serde_json::json!({
+            "custctl-trace": {"stringValue": trace_id, "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+        });
+    }
+    let mut context = lambda_runtime::Context::default();
+    context.request_id = "6f1c2d3e-0000-4000-8000-000000000001".into();
+    // The handler's own lines are logged on this (the test's only) thread; those of the batch's
+    // work, on the blocking thread, are not captured.
+    let capture = custctl_test_support::LogCapture::start();
+    let response = function_handler(lambda_runtime::LambdaEvent::new(event, context), store).await;
+    let lines = capture.lines();
+    assert_eq!(
+        serde_json::to_value(response.unwrap()).unwrap(),
+        serde_json::json!({"batchItemFailures": [{"itemIdentifier": "traced-bad"}]})
+    );
+    let traced: Vec<&serde_json::Value> = lines.iter().filter(|l| l["message"] == "traced record").collect();
+    assert_eq!(traced.len(), 2, "{lines:#?}");
+    let ok = traced.iter().find(|l| l["message_id"] == "traced-ok").unwrap();
+    assert_eq!(ok["trace_id"], "t-ok");
+    assert_eq!(ok["outcome"], "written");
+    assert_eq!(ok["request_id"], "6f1c2d3e-0000-4000-8000-000000000001");
+    assert!(ok["cold_start"].is_boolean());
+    assert_eq!(ok["receive_count"], 1);
+    assert!(ok["queue_ms"].as_i64().unwrap() > 0, "{ok}");
+    assert!(ok.get("reason").is_none(), "{ok}");
+    let bad = traced.iter().find(|l| l["message_id"] == "traced-bad").unwrap();
+    assert_eq!(bad["outcome"], "rejected");
+    assert_eq!(bad["reason"], r#"CustID: expected an integer, got the string "3""#);
+    assert!(!lines.iter().any(|l| l["message_id"] == "plain"), "{lines:#?}");
+    assert_eq!(db.rows(), vec![(1, "Ana".into()), (2, "Bea".into())]);
+}

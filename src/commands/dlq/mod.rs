@@ -4,7 +4,7 @@
 //! take messages the one way [`held`] does.
 
 mod export;
-mod held;
+pub(crate) mod held;
 mod peek;
 mod purge;
 mod replay;

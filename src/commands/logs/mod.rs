@@ -411,18 +411,34 @@ async fn summarize(client: &Client, query: &LogQuery, start_ms: i64, end_ms: Opt
 /// What the REPORT and error lines of `group` say about `[start_ms, end_ms)`, as `--summary`
 /// counts them: `custctl status` reads this where CloudWatch has no metrics.
 pub async fn report_summary(client: &Client, group: &str, start_ms: i64, end_ms: i64) -> Result<Summary> {
-    let query = LogQuery {
+    let builder = summarize(client, &history_of(group, None), start_ms, Some(end_ms)).await?;
+    Ok(builder.finish(instant(start_ms), instant(end_ms)))
+}
+
+/// Every event of `group` from `start_ms` on that the filter `pattern` matches, oldest first
+/// (FilterLogEvents, every page): `custctl trace` looks for its trace id with it.
+pub async fn matching_events(client: &Client, group: &str, pattern: &str, start_ms: i64) -> Result<Vec<LogEvent>> {
+    let mut events = Vec::new();
+    history(client, &history_of(group, Some(pattern)), start_ms, None, |event| {
+        events.push(event);
+        Ok(())
+    })
+    .await?;
+    Ok(events)
+}
+
+/// A history read of one group, filtered by `pattern` when there is one.
+fn history_of(group: &str, pattern: Option<&str>) -> LogQuery {
+    LogQuery {
         // FilterLogEvents takes the name; the ARN is only for live tail.
         groups: vec![LogGroupTarget {
             name: group.to_string(),
             arn: group.to_string(),
         }],
-        filter: None,
+        filter: pattern.map(str::to_string),
         stream_prefix: None,
         stream_names: None,
-    };
-    let builder = summarize(client, &query, start_ms, Some(end_ms)).await?;
-    Ok(builder.finish(instant(start_ms), instant(end_ms)))
+    }
 }
 
 async fn summary(client: &Client, settings: &Settings, options: &LogsOptions, query: &LogQuery) -> Result<ExitCode> {

@@ -67,15 +67,22 @@ pub(super) fn rejection(message: &Message) -> Option<String> {
     if let Err(invalid) = &message.verdict {
         return Some(invalid.to_string());
     }
-    if message.body.len() > MAX_BATCH_BYTES {
+    sqs_body_problem(&message.body)
+}
+
+/// Why SQS would refuse `body` as a message body, if it would: its size, or a character
+/// outside the set SQS takes (`custctl trace` sends a body the schema refuses, but never one
+/// SQS would).
+pub fn sqs_body_problem(body: &str) -> Option<String> {
+    if body.len() > MAX_BATCH_BYTES {
         return Some(format!(
             "the body is {} bytes; SQS takes at most {MAX_BATCH_BYTES}",
-            message.body.len()
+            body.len()
         ));
     }
     // SQS's allowed set: #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 up.
     let refused = |c: char| (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}');
-    message.body.chars().find(|&c| refused(c)).map(|c| {
+    body.chars().find(|&c| refused(c)).map(|c| {
         format!(
             "the body contains the character U+{:04X}, which SQS does not accept",
             c as u32

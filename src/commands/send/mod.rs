@@ -17,10 +17,10 @@ mod check;
 mod deliver;
 mod options;
 mod plan;
-mod queue;
+pub(crate) mod queue;
 mod report;
 
-pub use check::Problem;
+pub use check::{sqs_body_problem, Problem};
 pub use options::{DedupId, SendOptions};
 
 use crate::cli::{GlobalArgs, OutputFormat, SendArgs};

@@ -12,13 +12,13 @@ use aws_smithy_runtime_api::http::Response as HttpResponse;
 
 /// The queue as given with `--queue`: a name, or a URL whose last segment is the name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct QueueTarget {
-    pub(super) name: String,
-    pub(super) url: Option<String>,
+pub(crate) struct QueueTarget {
+    pub(crate) name: String,
+    pub(crate) url: Option<String>,
 }
 
 impl QueueTarget {
-    pub(super) fn parse(queue: &str) -> QueueTarget {
+    pub(crate) fn parse(queue: &str) -> QueueTarget {
         if queue.starts_with("https://") || queue.starts_with("http://") {
             let name = queue.trim_end_matches('/').rsplit('/').next().unwrap_or(queue);
             QueueTarget {
@@ -33,7 +33,7 @@ impl QueueTarget {
         }
     }
 
-    pub(super) fn is_fifo(&self) -> bool {
+    pub(crate) fn is_fifo(&self) -> bool {
         self.name.ends_with(".fifo")
     }
 }
@@ -42,7 +42,7 @@ impl QueueTarget {
 /// naming no queue is the same clear error as a name naming none (rather than a failed
 /// SendMessageBatch for every message). `cited` is the setting as errors name it
 /// (`--queue nope (from CUSTCTL_QUEUE)`).
-pub(super) async fn queue_url(client: &aws_sdk_sqs::Client, queue: &QueueTarget, cited: &str) -> Result<String> {
+pub(crate) async fn queue_url(client: &aws_sdk_sqs::Client, queue: &QueueTarget, cited: &str) -> Result<String> {
     let (missing, reason) = match &queue.url {
         None => match client.get_queue_url().queue_name(&queue.name).send().await {
             Ok(answer) => {

@@ -13,7 +13,7 @@ pub mod statements;
 pub mod tls;
 pub mod tunnel;
 
-use crate::cli::{GlobalArgs, OutputFormat, SqlArgs, SqlFormat, SslMode};
+use crate::cli::{DbConnectionArgs, GlobalArgs, OutputFormat, SqlArgs, SqlFormat, SslMode};
 use crate::config::{Settings, Target};
 use crate::error::InputError;
 use anyhow::{Context, Result};
@@ -126,27 +126,12 @@ fn run_session(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
     let script = read_script(args)?;
     custctl_platform::signals::route_termination_signals()
         .map_err(|e| anyhow::anyhow!("installing the signal handler: {e}"))?;
-    let bastion = bastion_spec(&settings, args)?;
-    let target = {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        runtime.block_on(discover(&settings, args))?
-    };
-    let tls = tls_policy(&settings, &target.host, args)?;
-    // The guard lives until the end of this function, whatever way it is left.
-    let tunnel = match &bastion {
-        Some(spec) => Some(TunnelGuard::open(spec, &target.host, target.port)?),
-        None => None,
-    };
-    let connector = Connector {
-        host: tunnel
-            .as_ref()
-            .map_or_else(|| target.host.clone(), |_| "127.0.0.1".to_string()),
-        port: tunnel.as_ref().map_or(target.port, |t| t.local_port),
-        target,
-        tls,
-        write: args.write,
-    };
-    let mut conn = connect_explained(&connector, tunnel.as_ref())?;
+    let DbSession {
+        mut conn,
+        connector,
+        tunnel,
+        bastion,
+    } = DbSession::open(&settings, &args.connection, args.write)?;
     match script {
         Some(text) => run_script(&mut conn, &connector, &text, format, settings.quiet),
         None => {
@@ -162,6 +147,56 @@ fn run_session(global: &GlobalArgs, args: &SqlArgs) -> Result<ExitCode> {
             };
             repl::run(&mut session, &history)
         }
+    }
+}
+
+/// A logged-in connection to the database, and the tunnel it goes through (ended when this
+/// is dropped, and by Ctrl-C, SIGTERM and SIGHUP): what `custctl sql` runs statements on and
+/// `custctl trace` reads a row back with.
+pub struct DbSession {
+    pub conn: Conn,
+    connector: Connector,
+    tunnel: Option<TunnelGuard>,
+    bastion: Option<BastionSpec>,
+}
+
+impl DbSession {
+    /// Finds the database (RDS, and its master user secret or `--db-user`), opens the tunnel
+    /// through the bastion when there is one, and logs in; read-only unless `write`. Blocking,
+    /// and to be called from a thread that outlives the session: the tunnel's ssh ends with the
+    /// thread that started it (the parent-death signal is a thread's).
+    pub fn open(settings: &Settings, connection: &DbConnectionArgs, write: bool) -> Result<DbSession> {
+        let bastion = bastion_spec(settings, connection)?;
+        let target = {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            runtime.block_on(discover(settings, connection))?
+        };
+        let tls = tls_policy(settings, &target.host, connection)?;
+        let tunnel = match &bastion {
+            Some(spec) => Some(TunnelGuard::open(spec, &target.host, target.port)?),
+            None => None,
+        };
+        let connector = Connector {
+            host: tunnel
+                .as_ref()
+                .map_or_else(|| target.host.clone(), |_| "127.0.0.1".to_string()),
+            port: tunnel.as_ref().map_or(target.port, |t| t.local_port),
+            target,
+            tls,
+            write,
+        };
+        let conn = connect_explained(&connector, tunnel.as_ref())?;
+        Ok(DbSession {
+            conn,
+            connector,
+            tunnel,
+            bastion,
+        })
+    }
+
+    /// The database's identifier, as errors name it.
+    pub fn identifier(&self) -> &str {
+        &self.connector.target.identifier
     }
 }
 
@@ -210,7 +245,7 @@ fn may_change_dialect(statement: &Statement) -> bool {
 
 /// `--no-bastion`: none. Then `--bastion` (or CUSTCTL_BASTION), the config file's, and with
 /// `--local` the stack's (with its key and known_hosts entry).
-fn bastion_spec(settings: &Settings, args: &SqlArgs) -> Result<Option<BastionSpec>> {
+fn bastion_spec(settings: &Settings, args: &DbConnectionArgs) -> Result<Option<BastionSpec>> {
     if args.no_bastion {
         return Ok(None);
     }
@@ -236,7 +271,7 @@ fn bastion_spec(settings: &Settings, args: &SqlArgs) -> Result<Option<BastionSpe
 }
 
 /// The endpoint through RDS, the credentials through the master user secret or `--db-user`.
-async fn discover(settings: &Settings, args: &SqlArgs) -> Result<DbTarget> {
+async fn discover(settings: &Settings, args: &DbConnectionArgs) -> Result<DbTarget> {
     let config = crate::aws::sdk_config(settings).await?;
     crate::aws::require_region(&config)?;
     let rds = aws_sdk_rds::Client::new(&config);
@@ -310,7 +345,7 @@ fn password_from_environment_or_prompt(user: &str) -> Result<String> {
 /// `--ssl-mode` and `--ssl-ca` (flags, then environment variables, then the config file),
 /// judged for the endpoint as RDS gives it: that is the name the certificate must carry,
 /// whatever address the connection goes to.
-fn tls_policy(settings: &Settings, endpoint: &str, args: &SqlArgs) -> Result<TlsPolicy> {
+fn tls_policy(settings: &Settings, endpoint: &str, args: &DbConnectionArgs) -> Result<TlsPolicy> {
     let locations = CaLocations {
         given: args.ssl_ca.clone().or_else(|| settings.ssl_ca.clone()),
         config_file: settings.config_file.clone(),
