@@ -359,6 +359,8 @@ fn describe_mapping_event(event: &MappingEvent) -> Vec<String> {
 fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCode> {
     let log_path = state_dir.join("stack.log");
     let log = std::fs::OpenOptions::new().create(true).append(true).open(&log_path)?;
+    // The log keeps earlier runs: a failure shows only what this run wrote.
+    let this_run_from = log.metadata()?.len();
     let exe = std::env::current_exe()?;
     let mut command = std::process::Command::new(exe);
     command
@@ -414,15 +416,10 @@ fn detach(global: &GlobalArgs, state_dir: &Path, args: &UpArgs) -> Result<ExitCo
             return Ok(ExitCode::SUCCESS);
         }
         if let Some(status) = child.try_wait()? {
-            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
-            let tail: Vec<&str> = log
-                .lines()
-                .rev()
-                .take(10)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
+            let log = std::fs::read(&log_path).unwrap_or_default();
+            let this_run = String::from_utf8_lossy(log.get(this_run_from as usize..).unwrap_or_default());
+            let lines: Vec<&str> = this_run.lines().collect();
+            let tail = &lines[lines.len().saturating_sub(20)..];
             anyhow::bail!(
                 "the local stack exited ({status}) before it was ready:\n{}",
                 tail.join("\n")
@@ -444,15 +441,21 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
         let _ = std::fs::remove_file(StackInfo::path(state_dir));
         return Ok(ExitCode::SUCCESS);
     };
-    signal_pid(info.pid, Duration::from_secs(30));
-    // The stack stops MariaDB itself; should it have died without doing so, do it here.
-    if custctl_platform::process_alive(info.db_pid) && runs_program(info.db_pid, "mariadbd") {
-        signal_pid(info.db_pid, Duration::from_secs(10));
-    }
+    stop(info.pid, info.pid_start.as_deref(), "custctl", Duration::from_secs(30));
+    // The stack stops MariaDB and sshd itself; should it have died without doing so, do it here.
+    stop(
+        info.db_pid,
+        info.db_pid_start.as_deref(),
+        "mariadbd",
+        Duration::from_secs(10),
+    );
     if let Some(bastion) = info.bastion.as_ref() {
-        if custctl_platform::process_alive(bastion.pid) && runs_program(bastion.pid, "sshd") {
-            signal_pid(bastion.pid, Duration::from_secs(5));
-        }
+        stop(
+            bastion.pid,
+            bastion.pid_start.as_deref(),
+            "sshd",
+            Duration::from_secs(5),
+        );
     }
     let _ = std::fs::remove_file(StackInfo::path(state_dir));
     if !global.quiet {
@@ -461,8 +464,17 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn runs_program(pid: u32, program: &str) -> bool {
-    custctl_platform::process_name(pid).is_some_and(|name| name == program)
+/// Stops the process a stack record names, only if the pid still names it: the one that
+/// started at `start`, or, in a record from an older custctl without start times, at least a
+/// process running `program`.
+fn stop(pid: u32, start: Option<&str>, program: &str, grace: Duration) {
+    match start {
+        Some(start) => custctl_platform::signal_process(pid, start, grace),
+        None if custctl_platform::process_name(pid).is_some_and(|name| name.starts_with(program)) => {
+            signal_pid(pid, grace)
+        }
+        None => {}
+    }
 }
 
 /// `custctl local status`.

@@ -296,13 +296,26 @@ fn install_db(datadir: &Path) -> Result<(), MariaDbError> {
     })?;
     if !out.status.success() {
         let _ = std::fs::remove_dir_all(datadir);
-        let text = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
         return Err(MariaDbError::InstallDb {
             datadir: datadir.to_path_buf(),
-            output: text.trim().to_string(),
+            output: install_db_reason(
+                &String::from_utf8_lossy(&out.stderr),
+                &String::from_utf8_lossy(&out.stdout),
+            ),
         });
     }
     Ok(())
+}
+
+/// Why mariadb-install-db failed: the server's `[ERROR]` lines (it prints them on stderr,
+/// then on stdout a long page of general advice that would bury them), else all it printed.
+fn install_db_reason(stderr: &str, stdout: &str) -> String {
+    let errors: Vec<&str> = stderr.lines().filter(|line| line.contains("[ERROR]")).collect();
+    if errors.is_empty() {
+        format!("{}\n{}", stderr.trim(), stdout.trim()).trim().to_string()
+    } else {
+        errors.join("\n")
+    }
 }
 
 fn tail_of(path: &Path, lines: usize) -> String {
@@ -319,4 +332,22 @@ pub fn quote_identifier(name: &str) -> String {
 /// Quotes an SQL string literal.
 pub fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\\', "\\\\").replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::install_db_reason;
+
+    #[test]
+    fn install_db_failures_name_the_servers_errors_not_its_advice() {
+        let stderr = "2026-12-07  3:27:29 0 [ERROR] InnoDB: File ./ib_logfile0 was not found\n\
+                      2026-12-07  3:27:29 0 [Note] InnoDB: something\n\
+                      2026-12-07  3:27:29 0 [ERROR] Aborting\n";
+        let stdout = "Installation of system tables failed!\n\nPlease check all of the above\n";
+        assert_eq!(
+            install_db_reason(stderr, stdout),
+            "2026-12-07  3:27:29 0 [ERROR] InnoDB: File ./ib_logfile0 was not found\n2026-12-07  3:27:29 0 [ERROR] Aborting"
+        );
+        assert_eq!(install_db_reason("", " only advice \n"), "only advice");
+    }
 }

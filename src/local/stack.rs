@@ -78,6 +78,11 @@ pub struct StackInfo {
     pub db_instance: String,
     pub db_port: u16,
     pub db_pid: u32,
+    /// When `db_pid` started, for the same reason as `pid_start`: `local down` stops MariaDB
+    /// itself should the stack have died without doing so, and must not hit another process
+    /// (another stack's MariaDB among them) that got the pid since.
+    #[serde(default)]
+    pub db_pid_start: Option<String>,
     pub db_secret_arn: String,
     /// The bastion (sshd) in front of the database, and what a client needs to log in to it.
     /// Boxed: it would make `StackInfo` (and `config::Target`) large for every verb.
@@ -115,7 +120,7 @@ impl StackInfo {
             return false;
         }
         match &self.pid_start {
-            Some(recorded) => custctl_platform::process_start_token(self.pid).as_ref() == Some(recorded),
+            Some(recorded) => custctl_platform::is_process(self.pid, recorded),
             None => custctl_platform::process_name(self.pid).is_some_and(|name| name.starts_with("custctl")),
         }
     }
@@ -132,6 +137,9 @@ pub struct BastionInfo {
     pub known_hosts: PathBuf,
     pub log: PathBuf,
     pub pid: u32,
+    /// When `pid` started (see [`StackInfo::db_pid_start`]).
+    #[serde(default)]
+    pub pid_start: Option<String>,
 }
 
 impl BastionInfo {
@@ -144,6 +152,7 @@ impl BastionInfo {
             known_hosts: server.files.known_hosts(),
             log: server.files.log(),
             pid: server.pid(),
+            pid_start: custctl_platform::process_start_token(server.pid()),
         }
     }
 }
@@ -553,6 +562,7 @@ impl Stack {
             db_instance: pipeline.db_instance.clone(),
             db_port: db.port,
             db_pid: db.pid(),
+            db_pid_start: custctl_platform::process_start_token(db.pid()),
             db_secret_arn: secret_arn,
             bastion: bastion.map(|server| Box::new(BastionInfo::of(server))),
             state_dir: settings.state_dir.clone(),

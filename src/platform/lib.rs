@@ -19,7 +19,7 @@ mod sys;
 
 pub use listener::{loopback_listener, LoopbackListener, PortHolder};
 pub use process::{
-    current_user_name, detach_from_terminal, end_process_group, find_program, free_loopback_port, is_root,
+    current_user_name, detach_from_terminal, end_process_group, find_program, free_loopback_port, is_process, is_root,
     peak_rss_mib, pending_bytes, process_alive, process_name, process_start_token, signal_child, signal_pid,
-    MissingProgram, ParentDeathSignal,
+    signal_process, MissingProgram, ParentDeathSignal,
 };

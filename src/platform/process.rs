@@ -112,16 +112,38 @@ pub fn signal_child(child: &mut Child, grace: Duration) {
 
 /// Sends SIGTERM to `pid` (not our child), waits up to `grace` for it to go, then SIGKILLs it.
 pub fn signal_pid(pid: u32, grace: Duration) {
+    signal_until_gone(pid, grace, || process_alive(pid));
+}
+
+/// [`signal_pid`] for a process that is not our child, named by its pid and the
+/// [`process_start_token`] recorded when it started: should the pid name another process now
+/// (the recorded one ended and the pid was reused, even during the grace period), it is left
+/// alone and counts as gone.
+pub fn signal_process(pid: u32, start: &str, grace: Duration) {
+    signal_until_gone(pid, grace, || is_process(pid, start));
+}
+
+/// Whether `pid` still names the process that started at `start`.
+pub fn is_process(pid: u32, start: &str) -> bool {
+    process_alive(pid) && process_start_token(pid).as_deref() == Some(start)
+}
+
+fn signal_until_gone(pid: u32, grace: Duration, alive: impl Fn() -> bool) {
     let Some(target) = pid_of(pid) else { return };
+    if !alive() {
+        return;
+    }
     let _ = kill(target, Signal::SIGTERM);
     let deadline = Instant::now() + grace;
     while Instant::now() < deadline {
-        if !process_alive(pid) {
+        if !alive() {
             return;
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let _ = kill(target, Signal::SIGKILL);
+    if alive() {
+        let _ = kill(target, Signal::SIGKILL);
+    }
 }
 
 /// SIGTERM to the process group led by our child `pid`, SIGKILL if it is still there after

@@ -727,6 +727,35 @@ async fn data_persists_across_down_and_up_unless_fresh() {
     assert!(gone.messages().is_empty());
 }
 
+/// Attack: by the time `local down` runs, the pid `stack.json` gives for MariaDB may name
+/// another process (the stack's server was restarted or ended, and the pid was reused, by
+/// another stack's MariaDB say). `down` stopped whatever `mariadbd` had that pid; it must stop
+/// only the server that started at the recorded time. The impostor is `sleep` run as `mariadbd`.
+#[test]
+fn down_leaves_alone_a_mariadbd_that_reused_the_databases_pid() {
+    let stack = LocalStack::up(&[]);
+    let scratch = custctl_test_support::scratch_dir("impostor-");
+    let impostor_program = scratch.path().join("mariadbd");
+    std::fs::copy("/bin/sleep", &impostor_program).unwrap();
+    let mut impostor = std::process::Command::new(&impostor_program).arg("60").spawn().unwrap();
+    let record_path = stack.state_dir().join("stack.json");
+    let mut record: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&record_path).unwrap()).unwrap();
+    assert!(record["db_pid_start"].is_string(), "{record}");
+    // The record's start time stays the real server's, as after a reuse of its pid.
+    record["db_pid"] = impostor.id().into();
+    std::fs::write(&record_path, record.to_string()).unwrap();
+
+    let down = stack.custctl().args(["local", "down"]).output().unwrap();
+    assert!(down.status.success(), "{}", String::from_utf8_lossy(&down.stderr));
+    let still_running = impostor.try_wait().unwrap().is_none();
+    impostor.kill().unwrap();
+    let _ = impostor.wait();
+    assert!(
+        still_running,
+        "local down killed a process that merely reused MariaDB's pid"
+    );
+}
+
 /// Attack (issue 12, item 8): after a crash the stack's pid in `stack.json` may belong to an
 /// unrelated process; `local down` signalled it anyway. Here that pid is a `sleep` of ours (in
 /// a record as an older custctl wrote it, and in one whose start time is another process's):
