@@ -160,7 +160,7 @@ pub enum Command {
     Init(InitArgs),
     /// Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding).
     Status(StatusArgs),
-    /// The dead-letter queue of --queue (from its redrive policy): look at the messages in it.
+    /// The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them.
     #[command(subcommand)]
     Dlq(DlqCommand),
     /// Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause).

@@ -3,7 +3,8 @@
 //! The event source mapping is disabled first, so that what arrives in the source queue stays
 //! there to be counted.
 
-use custctl_test_support::LocalStack;
+use crate::dlq_replay::stderr;
+use custctl_test_support::{drain, queue_arn, send_bodies, set_polling, LocalStack};
 use serde_json::Value;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
@@ -21,24 +22,14 @@ struct Redrive {
 async fn stack_with_in_the_dlq(count: usize) -> Redrive {
     let stack = LocalStack::up(&[]);
     let config = stack.sdk().await;
-    let lambda = aws_sdk_lambda::Client::new(&config);
-    let mappings = lambda.list_event_source_mappings().send().await.unwrap();
-    for mapping in mappings.event_source_mappings() {
-        lambda
-            .update_event_source_mapping()
-            .uuid(mapping.uuid().unwrap())
-            .enabled(false)
-            .send()
-            .await
-            .unwrap();
-    }
+    set_polling(&config, false).await;
     let sqs = aws_sdk_sqs::Client::new(&config);
     let source = custctl_test_support::queue_url(&sqs, "customers").await;
     let dlq = custctl_test_support::queue_url(&sqs, "customers-dlq").await;
     let bodies: Vec<String> = (1..=count)
         .map(|i| format!(r#"{{"CustID": {i}, "Name": "Dead {i}"}}"#))
         .collect();
-    send_all(&sqs, &dlq, &bodies).await;
+    send_bodies(&sqs, &dlq, &bodies).await;
     Redrive {
         stack,
         sqs,
@@ -48,82 +39,15 @@ async fn stack_with_in_the_dlq(count: usize) -> Redrive {
     }
 }
 
-async fn send_all(sqs: &aws_sdk_sqs::Client, url: &str, bodies: &[String]) {
-    for (chunk_index, chunk) in bodies.chunks(10).enumerate() {
-        let entries = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, body)| {
-                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
-                    .id(format!("m{chunk_index}-{i}"))
-                    .message_body(body)
-                    .build()
-                    .unwrap()
-            })
-            .collect();
-        let sent = sqs
-            .send_message_batch()
-            .queue_url(url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .unwrap();
-        assert!(sent.failed().is_empty(), "{:?}", sent.failed());
-    }
-}
-
-/// Receives and deletes everything in the queue at `url`: its bodies, sorted. `expected` of
-/// them are waited for (bounded); then one more receive must find nothing, so that a body
-/// delivered twice shows as a duplicate.
+/// Everything in the queue at `url` (at least `expected` messages), taken out: the bodies, sorted.
 async fn take_all(sqs: &aws_sdk_sqs::Client, url: &str, expected: usize) -> Vec<String> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let mut bodies = Vec::new();
-    loop {
-        let wait = if bodies.len() < expected { 1 } else { 0 };
-        let received = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .visibility_timeout(120)
-            .wait_time_seconds(wait)
-            .send()
-            .await
-            .unwrap();
-        let messages = received.messages();
-        if messages.is_empty() && bodies.len() >= expected {
-            break;
-        }
-        for message in messages {
-            bodies.push(message.body().unwrap().to_string());
-            sqs.delete_message()
-                .queue_url(url)
-                .receipt_handle(message.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} of {expected} messages after 60 s",
-            bodies.len()
-        );
-    }
+    let mut bodies = drain(sqs, url, expected).await;
     bodies.sort();
     bodies
 }
 
 fn redrive(stack: &LocalStack, args: &[&str]) -> Output {
-    stack
-        .custctl()
-        .args(["--local", "dlq", "redrive"])
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    crate::dlq_replay::dlq(stack, &[&["redrive"], args].concat())
 }
 
 fn report(out: &Output) -> Value {
@@ -244,9 +168,7 @@ async fn an_empty_dlq_a_task_already_running_and_bad_queues_are_refused() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
     assert!(stderr(&out).contains("nothing to redrive"), "{}", stderr(&out));
-    let dlq_arn = custctl_test_support::queue_attributes(&r.sqs, &r.dlq).await
-        [&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
+    let dlq_arn = queue_arn(&r.sqs, &r.dlq).await;
     let tasks = r
         .sqs
         .list_message_move_tasks()
@@ -273,10 +195,8 @@ async fn an_empty_dlq_a_task_already_running_and_bad_queues_are_refused() {
 
     // SQS runs one task per DLQ: one started elsewhere (slowly: it is still running) is named,
     // with how to cancel it.
-    send_all(&r.sqs, &r.dlq, &vec!["{}".to_string(); 20]).await;
-    let source_arn = custctl_test_support::queue_attributes(&r.sqs, &r.source).await
-        [&aws_sdk_sqs::types::QueueAttributeName::QueueArn]
-        .clone();
+    send_bodies(&r.sqs, &r.dlq, &vec!["{}".to_string(); 20]).await;
+    let source_arn = queue_arn(&r.sqs, &r.source).await;
     let started = r
         .sqs
         .start_message_move_task()
