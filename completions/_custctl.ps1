@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)')
-            [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it')
+            [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page')
@@ -385,6 +385,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every message of the DLQ to a file as NDJSON, consuming none')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm')
+            [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -473,11 +474,33 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'custctl;dlq;redrive' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Move the messages to this queue (name or URL) instead of --queue')
+            [CompletionResult]::new('--max-per-second', '--max-per-second', [CompletionResultType]::ParameterName, 'Move at most N messages a second (1 to 500) [default: SQS picks the rate]')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of results: a table for people, JSON for programs')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]')
+            [CompletionResult]::new('--env', '--env', [CompletionResultType]::ParameterName, 'Named environment from the config file (`[env.NAME]` in custctl.toml)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'AWS profile [default: the config file''s, then "default"]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]')
+            [CompletionResult]::new('--endpoint-url', '--endpoint-url', [CompletionResultType]::ParameterName, 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]')
+            [CompletionResult]::new('--function', '--function', [CompletionResultType]::ParameterName, 'The Lambda function [default: customer-ingest]')
+            [CompletionResult]::new('--queue', '--queue', [CompletionResultType]::ParameterName, 'The SQS queue, by name or URL [default: customers]')
+            [CompletionResult]::new('--db-instance', '--db-instance', [CompletionResultType]::ParameterName, 'The RDS instance or cluster [default: customers-db]')
+            [CompletionResult]::new('--local', '--local', [CompletionResultType]::ParameterName, 'Talk to the local stack (`custctl local up`) instead of AWS')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print no progress and no notes on stderr (errors are still printed)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'custctl;dlq;help' {
             [CompletionResult]::new('peek', 'peek', [CompletionResultType]::ParameterValue, 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it')
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every message of the DLQ to a file as NDJSON, consuming none')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm')
+            [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -491,6 +514,9 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;dlq;help;purge' {
+            break
+        }
+        'custctl;dlq;help;redrive' {
             break
         }
         'custctl;dlq;help;help' {
@@ -575,7 +601,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('sql', 'sql', [CompletionResultType]::ParameterValue, 'Query the private database through the bastion: one-shot (-e, --file) or a REPL')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)')
-            [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it')
+            [CompletionResult]::new('dlq', 'dlq', [CompletionResultType]::ParameterValue, 'The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them')
             [CompletionResult]::new('trace', 'trace', [CompletionResultType]::ParameterValue, 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for custctl')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page')
@@ -623,6 +649,7 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             [CompletionResult]::new('replay', 'replay', [CompletionResultType]::ParameterValue, 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write every message of the DLQ to a file as NDJSON, consuming none')
             [CompletionResult]::new('purge', 'purge', [CompletionResultType]::ParameterValue, 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm')
+            [CompletionResult]::new('redrive', 'redrive', [CompletionResultType]::ParameterValue, 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress')
             break
         }
         'custctl;help;dlq;peek' {
@@ -635,6 +662,9 @@ Register-ArgumentCompleter -Native -CommandName 'custctl' -ScriptBlock {
             break
         }
         'custctl;help;dlq;purge' {
+            break
+        }
+        'custctl;help;dlq;redrive' {
             break
         }
         'custctl;help;trace' {

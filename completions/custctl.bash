@@ -67,6 +67,9 @@ _custctl() {
             custctl__subcmd__dlq,purge)
                 cmd="custctl__subcmd__dlq__subcmd__purge"
                 ;;
+            custctl__subcmd__dlq,redrive)
+                cmd="custctl__subcmd__dlq__subcmd__redrive"
+                ;;
             custctl__subcmd__dlq,replay)
                 cmd="custctl__subcmd__dlq__subcmd__replay"
                 ;;
@@ -81,6 +84,9 @@ _custctl() {
                 ;;
             custctl__subcmd__dlq__subcmd__help,purge)
                 cmd="custctl__subcmd__dlq__subcmd__help__subcmd__purge"
+                ;;
+            custctl__subcmd__dlq__subcmd__help,redrive)
+                cmd="custctl__subcmd__dlq__subcmd__help__subcmd__redrive"
                 ;;
             custctl__subcmd__dlq__subcmd__help,replay)
                 cmd="custctl__subcmd__dlq__subcmd__help__subcmd__replay"
@@ -132,6 +138,9 @@ _custctl() {
                 ;;
             custctl__subcmd__help__subcmd__dlq,purge)
                 cmd="custctl__subcmd__help__subcmd__dlq__subcmd__purge"
+                ;;
+            custctl__subcmd__help__subcmd__dlq,redrive)
+                cmd="custctl__subcmd__help__subcmd__dlq__subcmd__redrive"
                 ;;
             custctl__subcmd__help__subcmd__dlq,replay)
                 cmd="custctl__subcmd__help__subcmd__dlq__subcmd__replay"
@@ -330,7 +339,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__dlq)
-            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version peek replay export purge help"
+            opts="-q -h -V --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version peek replay export purge redrive help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -438,7 +447,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__dlq__subcmd__help)
-            opts="peek replay export purge help"
+            opts="peek replay export purge redrive help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -494,6 +503,20 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__dlq__subcmd__help__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__help__subcmd__redrive)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -587,6 +610,64 @@ _custctl() {
             fi
             case "${prev}" in
                 --yes-i-mean-it)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table json" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --function)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --queue)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-instance)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__dlq__subcmd__redrive)
+            opts="-q -h -V --to --max-per-second --local --output --quiet --state-dir --env --profile --region --endpoint-url --function --queue --db-instance --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-per-second)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -734,7 +815,7 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__help__subcmd__dlq)
-            opts="peek replay export purge"
+            opts="peek replay export purge redrive"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -776,6 +857,20 @@ _custctl() {
             return 0
             ;;
         custctl__subcmd__help__subcmd__dlq__subcmd__purge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        custctl__subcmd__help__subcmd__dlq__subcmd__redrive)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

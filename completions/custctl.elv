@@ -42,7 +42,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand status 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
-            cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+            cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them'
             cand trace 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
             cand completions 'Print shell completions for custctl'
             cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
@@ -365,6 +365,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand replay 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)'
             cand export 'Write every message of the DLQ to a file as NDJSON, consuming none'
             cand purge 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm'
+            cand redrive 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;dlq;peek'= {
@@ -448,11 +449,32 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'custctl;dlq;redrive'= {
+            cand --to 'Move the messages to this queue (name or URL) instead of --queue'
+            cand --max-per-second 'Move at most N messages a second (1 to 500) [default: SQS picks the rate]'
+            cand --output 'Output format of results: a table for people, JSON for programs'
+            cand --state-dir 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]'
+            cand --env 'Named environment from the config file (`[env.NAME]` in custctl.toml)'
+            cand --profile 'AWS profile [default: the config file''s, then "default"]'
+            cand --region 'AWS region [default: AWS_DEFAULT_REGION, the config file''s, then the AWS profile''s]'
+            cand --endpoint-url 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config''s AWS_ENDPOINT_URL_<SERVICE>), the config file''s, else AWS]'
+            cand --function 'The Lambda function [default: customer-ingest]'
+            cand --queue 'The SQS queue, by name or URL [default: customers]'
+            cand --db-instance 'The RDS instance or cluster [default: customers-db]'
+            cand --local 'Talk to the local stack (`custctl local up`) instead of AWS'
+            cand -q 'Print no progress and no notes on stderr (errors are still printed)'
+            cand --quiet 'Print no progress and no notes on stderr (errors are still printed)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'custctl;dlq;help'= {
             cand peek 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
             cand replay 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)'
             cand export 'Write every message of the DLQ to a file as NDJSON, consuming none'
             cand purge 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm'
+            cand redrive 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'custctl;dlq;help;peek'= {
@@ -462,6 +484,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;dlq;help;export'= {
         }
         &'custctl;dlq;help;purge'= {
+        }
+        &'custctl;dlq;help;redrive'= {
         }
         &'custctl;dlq;help;help'= {
         }
@@ -541,7 +565,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand sql 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
             cand init 'Write a deployed stack''s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
             cand status 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
-            cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+            cand dlq 'The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them'
             cand trace 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
             cand completions 'Print shell completions for custctl'
             cand man 'Print a man page (roff): custctl''s own, or a verb''s; --dir writes every page'
@@ -577,6 +601,7 @@ set edit:completion:arg-completer[custctl] = {|@words|
             cand replay 'Invoke the function with the DLQ''s messages as the event source mapping would, and show each one''s verdict (exit 1 if any failed)'
             cand export 'Write every message of the DLQ to a file as NDJSON, consuming none'
             cand purge 'Delete every message of the DLQ (PurgeQueue), once the queue''s name is typed to confirm'
+            cand redrive 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress'
         }
         &'custctl;help;dlq;peek'= {
         }
@@ -585,6 +610,8 @@ set edit:completion:arg-completer[custctl] = {|@words|
         &'custctl;help;dlq;export'= {
         }
         &'custctl;help;dlq;purge'= {
+        }
+        &'custctl;help;dlq;redrive'= {
         }
         &'custctl;help;trace'= {
         }

@@ -46,7 +46,7 @@ complete -c custctl -n "__fish_custctl_needs_command" -f -a "db" -d 'Describe th
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "status" -d 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
-complete -c custctl -n "__fish_custctl_needs_command" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+complete -c custctl -n "__fish_custctl_needs_command" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "trace" -d 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_needs_command" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
@@ -299,25 +299,26 @@ complete -c custctl -n "__fish_custctl_using_subcommand status" -l local -d 'Tal
 complete -c custctl -n "__fish_custctl_using_subcommand status" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand status" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand status" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l function -d 'The Lambda function [default: customer-ingest]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -s h -l help -d 'Print help'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -s V -l version -d 'Print version'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
-complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -f -a "redrive" -d 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and not __fish_seen_subcommand_from peek replay export purge redrive help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -s n -l count -d 'Show at most N messages' -r
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from peek" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
 json\t''"
@@ -380,10 +381,27 @@ complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_sub
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s h -l help -d 'Print help'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from purge" -s V -l version -d 'Print version'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l to -d 'Move the messages to this queue (name or URL) instead of --queue' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l max-per-second -d 'Move at most N messages a second (1 to 500) [default: SQS picks the rate]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l output -d 'Output format of results: a table for people, JSON for programs' -r -f -a "table\t''
+json\t''"
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l state-dir -d 'Where the local stack keeps its state [default: $XDG_STATE_HOME/custctl/local]' -r -F
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l env -d 'Named environment from the config file (`[env.NAME]` in custctl.toml)' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l profile -d 'AWS profile [default: the config file\'s, then "default"]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l region -d 'AWS region [default: AWS_DEFAULT_REGION, the config file\'s, then the AWS profile\'s]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l endpoint-url -d 'Send every AWS call to this endpoint [default: AWS_ENDPOINT_URL (and aws-config\'s AWS_ENDPOINT_URL_<SERVICE>), the config file\'s, else AWS]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l function -d 'The Lambda function [default: customer-ingest]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l queue -d 'The SQS queue, by name or URL [default: customers]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l db-instance -d 'The RDS instance or cluster [default: customers-db]' -r
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -l local -d 'Talk to the local stack (`custctl local up`) instead of AWS'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -s q -l quiet -d 'Print no progress and no notes on stderr (errors are still printed)'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -s h -l help -d 'Print help'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from redrive" -s V -l version -d 'Print version'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "peek" -d 'Show the messages in the DLQ without consuming them, each with the reason the function logged for it'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
+complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "redrive" -d 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress'
 complete -c custctl -n "__fish_custctl_using_subcommand dlq; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c custctl -n "__fish_custctl_using_subcommand trace" -l id -d 'CustID of the customer to send (with --name)' -r
 complete -c custctl -n "__fish_custctl_using_subcommand trace" -l name -d 'Name of that customer (with --id)' -r
@@ -450,7 +468,7 @@ complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_see
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "sql" -d 'Query the private database through the bastion: one-shot (-e, --file) or a REPL'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "init" -d 'Write a deployed stack\'s names (its CloudFormation Outputs) into custctl.toml as [env.ENV]'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "status" -d 'Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding)'
-complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at the messages in it'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "dlq" -d 'The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "trace" -d 'Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "completions" -d 'Print shell completions for custctl'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and not __fish_seen_subcommand_from send local invoke logs db sql init status dlq trace completions man help" -f -a "man" -d 'Print a man page (roff): custctl\'s own, or a verb\'s; --dir writes every page'
@@ -462,3 +480,4 @@ complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_su
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "replay" -d 'Invoke the function with the DLQ\'s messages as the event source mapping would, and show each one\'s verdict (exit 1 if any failed)'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "export" -d 'Write every message of the DLQ to a file as NDJSON, consuming none'
 complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "purge" -d 'Delete every message of the DLQ (PurgeQueue), once the queue\'s name is typed to confirm'
+complete -c custctl -n "__fish_custctl_using_subcommand help; and __fish_seen_subcommand_from dlq" -f -a "redrive" -d 'Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress'

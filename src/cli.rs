@@ -160,7 +160,7 @@ pub enum Command {
     Init(InitArgs),
     /// Is the pipeline healthy? The function, its mappings, queue, DLQ, metrics and database, then findings with fixes (exit 1 on an error finding).
     Status(StatusArgs),
-    /// The dead-letter queue of --queue (from its redrive policy): look at the messages in it.
+    /// The dead-letter queue of --queue (from its redrive policy): look at its messages, replay, export, purge or redrive them.
     #[command(subcommand)]
     Dlq(DlqCommand),
     /// Send one message marked for tracing and follow it: sent, taken by an invocation, written, read back (exit 1 when it stalls, with the likely cause).
@@ -522,6 +522,8 @@ pub enum DlqCommand {
     Export(DlqExportArgs),
     /// Delete every message of the DLQ (PurgeQueue), once the queue's name is typed to confirm.
     Purge(DlqPurgeArgs),
+    /// Move every message of the DLQ back to --queue (or to --to) with an SQS message move task, showing its progress.
+    Redrive(DlqRedriveArgs),
 }
 
 /// `custctl dlq peek`.
@@ -562,6 +564,30 @@ pub struct DlqPurgeArgs {
     /// Purge without asking: the DLQ's name, typed here, confirms it (for scripts).
     #[arg(long, value_name = "QUEUE_NAME")]
     pub yes_i_mean_it: Option<String>,
+}
+
+/// `custctl dlq redrive`.
+#[derive(Debug, Args)]
+pub struct DlqRedriveArgs {
+    /// Move the messages to this queue (name or URL) instead of --queue.
+    #[arg(long, value_name = "NAME|URL")]
+    pub to: Option<String>,
+
+    /// Move at most N messages a second (1 to 500) [default: SQS picks the rate].
+    #[arg(long, value_name = "N", value_parser = messages_per_second)]
+    pub max_per_second: Option<u32>,
+}
+
+/// `--max-per-second`: SQS's MaxNumberOfMessagesPerSecond, checked here so that a bad value
+/// is refused before any AWS call.
+fn messages_per_second(text: &str) -> Result<u32, String> {
+    let limit = custctl_rules::move_tasks::MAX_MESSAGES_PER_SECOND;
+    match text.parse::<u32>() {
+        Ok(n) if (1..=limit).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "a move task moves 1 to {limit} messages a second (SQS's MaxNumberOfMessagesPerSecond)"
+        )),
+    }
 }
 
 /// `custctl trace`.

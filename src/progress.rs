@@ -64,6 +64,16 @@ impl Progress {
         self.bar.inc(delta);
     }
 
+    /// For work that reports where it stands rather than each step (a move task's counts).
+    pub fn set_position(&self, position: u64) {
+        self.bar.set_position(position);
+    }
+
+    /// The bar's total, once the work says it (a move task counts its messages when it starts).
+    pub fn set_length(&self, total: u64) {
+        self.bar.set_length(total);
+    }
+
     /// Prints a line on stderr above the bar, without tearing it.
     pub fn note(&self, line: &str) {
         self.bar.suspend(|| eprintln!("{line}"));

@@ -1,9 +1,11 @@
 //! AWS's rules that both custctl's verbs and the local stack apply, kept in one place so that
-//! the two can never disagree: the digest SQS gives a message body, and how an SQS event
-//! source mapping reads a function's batch response. `template` reads the deploy template,
-//! whose names are custctl's defaults and whose settings the local stack runs with. And one rule
-//! of a tool both drive: how a path is written into an OpenSSH option (`ssh_config`).
+//! the two can never disagree: the digest SQS gives a message body, how an SQS event source
+//! mapping reads a function's batch response, and the fastest a message move task may go
+//! (`move_tasks`). `template` reads the deploy template, whose names are custctl's defaults and
+//! whose settings the local stack runs with. And one rule of a tool both drive: how a path is
+//! written into an OpenSSH option (`ssh_config`).
 
+pub mod move_tasks;
 pub mod ssh_config;
 pub mod template;
 

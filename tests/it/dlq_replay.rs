@@ -36,7 +36,8 @@ async fn visible_in(sqs: &aws_sdk_sqs::Client, dlq: &str) -> u64 {
         .unwrap()
 }
 
-fn dlq(stack: &LocalStack, args: &[&str]) -> Output {
+/// `custctl --local dlq ARGS`, with no terminal on stdin.
+pub fn dlq(stack: &LocalStack, args: &[&str]) -> Output {
     stack
         .custctl()
         .args(["--local", "dlq"])
@@ -46,7 +47,7 @@ fn dlq(stack: &LocalStack, args: &[&str]) -> Output {
         .unwrap()
 }
 
-fn stderr(out: &Output) -> String {
+pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 

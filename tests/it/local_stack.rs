@@ -543,27 +543,10 @@ const RESILIENT: &[&str] = &[
 
 /// Sends `count` customers with SendMessageBatch.
 async fn send_customers(sqs: &aws_sdk_sqs::Client, url: &str, ids: std::ops::Range<i32>) {
-    let ids: Vec<i32> = ids.collect();
-    for chunk in ids.chunks(10) {
-        let entries: Vec<_> = chunk
-            .iter()
-            .map(|id| {
-                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
-                    .id(format!("e{id}"))
-                    .message_body(format!(r#"{{"CustID": {id}, "Name": "Customer {id}"}}"#))
-                    .build()
-                    .unwrap()
-            })
-            .collect();
-        let out = sqs
-            .send_message_batch()
-            .queue_url(url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .unwrap();
-        assert!(out.failed().is_empty());
-    }
+    let bodies: Vec<String> = ids
+        .map(|id| format!(r#"{{"CustID": {id}, "Name": "Customer {id}"}}"#))
+        .collect();
+    custctl_test_support::send_bodies(sqs, url, &bodies).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]

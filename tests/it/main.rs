@@ -4,6 +4,7 @@
 mod cli;
 mod completions;
 mod dlq;
+mod dlq_redrive;
 mod dlq_replay;
 mod edges;
 mod init;

@@ -3,7 +3,7 @@
 //! `--skip` resume delivers every message exactly once.
 
 use aws_sdk_sqs::types::QueueAttributeName;
-use custctl_test_support::LocalStack;
+use custctl_test_support::{drain, set_polling, LocalStack};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -41,54 +41,6 @@ fn json(output: &Output) -> serde_json::Value {
 
 fn sqs(config: &aws_config::SdkConfig) -> aws_sdk_sqs::Client {
     aws_sdk_sqs::Client::new(config)
-}
-
-/// Stops (or restarts) the function's polling of `customers`, so that what custctl sends stays
-/// in the queue to be counted; the mapping's UUID.
-pub async fn set_polling(config: &aws_config::SdkConfig, enabled: bool) -> String {
-    let lambda = aws_sdk_lambda::Client::new(config);
-    let mappings = lambda
-        .list_event_source_mappings()
-        .function_name("customer-ingest")
-        .send()
-        .await
-        .unwrap();
-    let uuid = mappings.event_source_mappings()[0].uuid().unwrap().to_string();
-    lambda
-        .update_event_source_mapping()
-        .uuid(&uuid)
-        .enabled(enabled)
-        .send()
-        .await
-        .unwrap();
-    uuid
-}
-
-/// Receives and deletes every message of `url`, in the order SQS hands them out.
-async fn drain(sqs: &aws_sdk_sqs::Client, url: &str) -> Vec<String> {
-    let mut bodies = Vec::new();
-    loop {
-        let out = sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .send()
-            .await
-            .unwrap();
-        let messages = out.messages();
-        if messages.is_empty() {
-            return bodies;
-        }
-        for message in messages {
-            bodies.push(message.body().unwrap().to_string());
-            sqs.delete_message()
-                .queue_url(url)
-                .receipt_handle(message.receipt_handle().unwrap())
-                .send()
-                .await
-                .unwrap();
-        }
-    }
 }
 
 fn customer(id: i32, name: &str) -> (i32, String) {
@@ -356,7 +308,7 @@ async fn invalid_input_sends_nothing_and_flags_that_do_not_fit_are_refused() {
         (Some(2), Some(28))
     );
     assert_eq!(report["invalid_messages"].as_array().unwrap().len(), 20);
-    let mut bodies = drain(&sqs, &url).await;
+    let mut bodies = drain(&sqs, &url, 0).await;
     bodies.sort();
     assert_eq!(
         bodies,
@@ -569,7 +521,7 @@ async fn a_fifo_queue_keeps_order_within_the_group_and_deduplicates_re_runs() {
     let out = run(&mut send(&stack, &args));
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert_eq!(json(&out)["sent"], 300);
-    let ids: Vec<i64> = drain(&sqs, &url)
+    let ids: Vec<i64> = drain(&sqs, &url, 0)
         .await
         .iter()
         .map(|body| {

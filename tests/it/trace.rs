@@ -162,7 +162,7 @@ fn a_poison_message_stops_at_the_dlq_with_the_reason_the_function_logged() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_message_nothing_takes_stops_at_the_timeout_blamed_on_the_disabled_mapping() {
     let stack = LocalStack::up(&[]);
-    let uuid = super::send::set_polling(&stack.sdk().await, false).await;
+    let uuid = custctl_test_support::set_polling(&stack.sdk().await, false).await;
     let out = trace(
         &stack,
         &["--output", "json", "--id", "7", "--name", "Lost", "--timeout", "2s"],

@@ -411,6 +411,93 @@ pub async fn queue_url(sqs: &aws_sdk_sqs::Client, name: &str) -> String {
         .unwrap()
 }
 
+/// The ARN of the queue at `url`.
+pub async fn queue_arn(sqs: &aws_sdk_sqs::Client, url: &str) -> String {
+    queue_attributes(sqs, url).await[&aws_sdk_sqs::types::QueueAttributeName::QueueArn].clone()
+}
+
+/// Sends `bodies` to the queue at `url`, 10 a batch.
+pub async fn send_bodies(sqs: &aws_sdk_sqs::Client, url: &str, bodies: &[String]) {
+    for (chunk_index, chunk) in bodies.chunks(10).enumerate() {
+        let entries = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                    .id(format!("m{chunk_index}-{i}"))
+                    .message_body(body)
+                    .build()
+                    .unwrap()
+            })
+            .collect();
+        let sent = sqs
+            .send_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .unwrap();
+        assert!(sent.failed().is_empty(), "{:?}", sent.failed());
+    }
+}
+
+/// Receives and deletes every message of the queue at `url`: its bodies, in the order SQS
+/// hands them out. `expected` of them are waited for (60 s at most); then receiving goes on
+/// until a receive finds none, so that a message delivered twice shows.
+pub async fn drain(sqs: &aws_sdk_sqs::Client, url: &str, expected: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut bodies = Vec::new();
+    loop {
+        let received = sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(if bodies.len() < expected { 1 } else { 0 })
+            .send()
+            .await
+            .unwrap();
+        let messages = received.messages();
+        if messages.is_empty() && bodies.len() >= expected {
+            return bodies;
+        }
+        for message in messages {
+            bodies.push(message.body().unwrap().to_string());
+            sqs.delete_message()
+                .queue_url(url)
+                .receipt_handle(message.receipt_handle().unwrap())
+                .send()
+                .await
+                .unwrap();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} of {expected} messages after 60 s",
+            bodies.len()
+        );
+    }
+}
+
+/// Stops (or restarts) the function's polling of `customers`, so that what is sent there stays
+/// in the queue to be counted; the mapping's UUID.
+pub async fn set_polling(config: &aws_config::SdkConfig, enabled: bool) -> String {
+    let lambda = aws_sdk_lambda::Client::new(config);
+    let mappings = lambda
+        .list_event_source_mappings()
+        .function_name("customer-ingest")
+        .send()
+        .await
+        .unwrap();
+    let uuid = mappings.event_source_mappings()[0].uuid().unwrap().to_string();
+    lambda
+        .update_event_source_mapping()
+        .uuid(&uuid)
+        .enabled(enabled)
+        .send()
+        .await
+        .unwrap();
+    uuid
+}
+
 /// The pid of the ssh that custctl `parent` started, once it runs.
 pub fn wait_for_child_ssh(parent: u32) -> u32 {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);

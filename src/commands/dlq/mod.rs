@@ -1,12 +1,14 @@
 //! `custctl dlq`: the dead-letter queue of `--queue`, found from the queue's redrive policy.
 //! `peek` shows what is in it without consuming it (see [`peek`]), `replay` gives its
-//! messages to the function again, `export` writes them to a file, `purge` empties it; all
-//! take messages the one way [`held`] does.
+//! messages to the function again, `export` writes them to a file, `purge` empties it; these
+//! take messages the one way [`held`] does. `redrive` has SQS move them all back (see
+//! [`redrive`]).
 
 mod export;
 pub(crate) mod held;
 mod peek;
 mod purge;
+mod redrive;
 mod replay;
 
 use crate::cli::{DlqCommand, GlobalArgs};
@@ -32,6 +34,9 @@ pub fn run(global: &GlobalArgs, command: DlqCommand) -> Result<ExitCode> {
             }
             DlqCommand::Export(args) => export::export(&clients, &settings, &dlq, &args.file, args.force).await,
             DlqCommand::Purge(args) => purge::purge(&clients, &settings, &dlq, args.yes_i_mean_it.as_deref()).await,
+            DlqCommand::Redrive(args) => {
+                redrive::redrive(&clients, &settings, &dlq, args.to.as_deref(), args.max_per_second).await
+            }
         }
     })
 }

@@ -336,8 +336,8 @@ fn queue_findings(report: &StatusReport, queue: &QueueStatus, thresholds: &Thres
                 ),
                 format!(
                     "see each one and the reason the function logged: custctl --queue {} dlq peek; once the cause is fixed, \
-                     move them back: aws sqs start-message-move-task --source-arn {}",
-                    queue.name, dlq.arn
+                     move them back to the queue: custctl --queue {} dlq redrive",
+                    queue.name, queue.name
                 ),
             )),
             _ => {}

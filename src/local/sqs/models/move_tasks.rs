@@ -23,9 +23,8 @@ use super::{
 };
 use crate::sqs::errors::{invalid_parameter, SqsError};
 use base64::Engine;
+use custctl_rules::move_tasks::MAX_MESSAGES_PER_SECOND;
 
-/// The fastest a task may be asked to move messages (StartMessageMoveTask API reference).
-pub const MAX_MESSAGES_PER_SECOND: i64 = 500;
 /// ListMessageMoveTasks returns "the most recent message movement tasks (up to 10)".
 const TASKS_KEPT_PER_SOURCE: usize = 10;
 /// A task's `FailureReason` when a message has no source to go back to (moto's tests record
@@ -195,7 +194,7 @@ impl Queues {
     ) -> Result<MoveTask, SqsError> {
         let rate = match max_messages_per_second {
             None => None,
-            Some(n @ 1..=MAX_MESSAGES_PER_SECOND) => Some(n as u32),
+            Some(n) if (1..=i64::from(MAX_MESSAGES_PER_SECOND)).contains(&n) => Some(n as u32),
             Some(n) => {
                 return Err(invalid_parameter(
                     "MaxNumberOfMessagesPerSecond",
