@@ -441,7 +441,12 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
         let _ = std::fs::remove_file(StackInfo::path(state_dir));
         return Ok(ExitCode::SUCCESS);
     };
-    stop(info.pid, info.pid_start.as_deref(), "custctl", Duration::from_secs(30));
+    // `read_running` has just checked that the pid is the stack (by its start time, or in an
+    // older record by its name).
+    match info.pid_start.as_deref() {
+        Some(start) => custctl_platform::signal_process(info.pid, start, Duration::from_secs(30)),
+        None => signal_pid(info.pid, Duration::from_secs(30)),
+    }
     // The stack stops MariaDB and sshd itself; should it have died without doing so, do it here.
     stop(
         info.db_pid,
@@ -466,13 +471,11 @@ fn down(global: &GlobalArgs, state_dir: &Path) -> Result<ExitCode> {
 
 /// Stops the process a stack record names, only if the pid still names it: the one that
 /// started at `start`, or, in a record from an older custctl without start times, at least a
-/// process running `program`.
+/// process named `program`.
 fn stop(pid: u32, start: Option<&str>, program: &str, grace: Duration) {
     match start {
         Some(start) => custctl_platform::signal_process(pid, start, grace),
-        None if custctl_platform::process_name(pid).is_some_and(|name| name.starts_with(program)) => {
-            signal_pid(pid, grace)
-        }
+        None if custctl_platform::process_name(pid).is_some_and(|name| name == program) => signal_pid(pid, grace),
         None => {}
     }
 }
