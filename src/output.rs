@@ -29,6 +29,11 @@ pub trait Render: Serialize {
     }
 }
 
+/// A table's header from its column names, as [`Render::rows`] returns it.
+pub fn header(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| (*name).to_owned()).collect()
+}
+
 /// One titled table of a result with several parts.
 #[derive(Debug, Clone, Default)]
 pub struct Section {

@@ -156,9 +156,7 @@ pub struct DbList(pub Vec<DbDescription>);
 
 impl Render for DbList {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["identifier", "kind", "engine", "status", "endpoint", "database"]
-            .map(String::from)
-            .to_vec();
+        let header = output::header(&["identifier", "kind", "engine", "status", "endpoint", "database"]);
         let rows = self
             .0
             .iter()

@@ -49,7 +49,7 @@ pub struct PeekReport {
 
 impl Render for PeekReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = [
+        let header = output::header(&[
             "message id",
             "sent",
             "receives",
@@ -57,9 +57,7 @@ impl Render for PeekReport {
             "Name",
             "body",
             "reason the function logged",
-        ]
-        .map(String::from)
-        .to_vec();
+        ]);
         let rows = self
             .messages
             .iter()

@@ -88,9 +88,7 @@ fn is_over(status: &str) -> bool {
 
 impl Render for RedriveReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["dlq", "destination", "status", "moved", "to move", "failure reason"]
-            .map(String::from)
-            .to_vec();
+        let header = output::header(&["dlq", "destination", "status", "moved", "to move", "failure reason"]);
         let row = vec![
             visible(&self.dlq).into_owned(),
             visible(&self.destination).into_owned(),

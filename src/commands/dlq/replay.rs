@@ -89,9 +89,7 @@ impl ReplayReport {
 
 impl Render for ReplayReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["message id", "CustID", "Name", "verdict", "reason", "deleted"]
-            .map(String::from)
-            .to_vec();
+        let header = output::header(&["message id", "CustID", "Name", "verdict", "reason", "deleted"]);
         let rows = self
             .messages
             .iter()

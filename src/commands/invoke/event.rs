@@ -3,7 +3,7 @@
 //! reads it (which records are done, which come back, and when the whole batch comes back).
 //! Nothing here talks to AWS, so every rule is tested without a network.
 
-use crate::output::Render;
+use crate::output::{self, Render};
 use aws_lambda_events::encodings::Base64Data;
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage, SqsMessageAttribute};
 use base64::Engine;
@@ -477,9 +477,7 @@ impl Answer {
 
 impl Render for InvokeReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["Position", "CustID", "Name", "messageId", "Status"]
-            .map(String::from)
-            .to_vec();
+        let header = output::header(&["Position", "CustID", "Name", "messageId", "Status"]);
         let rows = self
             .records
             .iter()

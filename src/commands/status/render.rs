@@ -3,7 +3,7 @@
 //! or processing result cannot steer the terminal.
 
 use super::report::{QueueCounts, StatusReport};
-use crate::output::{Render, Section};
+use crate::output::{self, Render, Section};
 use crate::terminal::visible;
 use std::time::Duration;
 
@@ -42,7 +42,7 @@ fn queue_row(kind: &str, name: &str, counts: Option<&QueueCounts>, error: Option
 impl Render for StatusReport {
     /// The findings alone (the sections below are what a table shows).
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["severity", "component", "finding", "fix"].map(String::from).to_vec();
+        let header = output::header(&["severity", "component", "finding", "fix"]);
         let rows = self
             .findings
             .iter()
@@ -91,7 +91,7 @@ impl Render for StatusReport {
 
         let mappings = Section {
             title: "event source mappings".into(),
-            header: [
+            header: output::header(&[
                 "uuid",
                 "queue",
                 "state",
@@ -100,9 +100,7 @@ impl Render for StatusReport {
                 "max concurrency",
                 "ReportBatchItemFailures",
                 "last result",
-            ]
-            .map(String::from)
-            .to_vec(),
+            ]),
             rows: self
                 .mappings
                 .iter()
@@ -143,7 +141,7 @@ impl Render for StatusReport {
         }
         let queues = Section {
             title: "queues".into(),
-            header: [
+            header: output::header(&[
                 "",
                 "name",
                 "visible",
@@ -152,9 +150,7 @@ impl Render for StatusReport {
                 "oldest",
                 "visibility timeout",
                 "redrive",
-            ]
-            .map(String::from)
-            .to_vec(),
+            ]),
             rows: queue_rows,
         };
 

@@ -5,7 +5,7 @@
 
 use crate::commands::logs::times::instant;
 use crate::commands::status::report::Finding;
-use crate::output::{Render, Section};
+use crate::output::{self, Render, Section};
 use crate::terminal::visible;
 use customer_ingest::Customer;
 use serde::Serialize;
@@ -170,9 +170,7 @@ fn bar(start_ms: i64, end_ms: i64, total_ms: i64) -> String {
 
 impl Render for TraceReport {
     fn rows(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let header = ["hop", "at", "latency", "since start", "waterfall", "detail"]
-            .map(String::from)
-            .to_vec();
+        let header = output::header(&["hop", "at", "latency", "since start", "waterfall", "detail"]);
         let total = self.hops.iter().map(|h| h.since_start_ms).max().unwrap_or(0);
         let mut start = 0;
         let rows = self
@@ -214,7 +212,7 @@ impl Render for TraceReport {
                 if !stall.findings.is_empty() {
                     sections.push(Section {
                         title: "custctl status finds:".into(),
-                        header: ["severity", "code", "message", "fix"].map(String::from).to_vec(),
+                        header: output::header(&["severity", "code", "message", "fix"]),
                         rows: stall
                             .findings
                             .iter()
