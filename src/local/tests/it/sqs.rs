@@ -3,6 +3,8 @@
 //! would: answers, checksums, typed errors, visibility, redrive, FIFO order, long polls.
 
 use aws_sdk_sqs::error::ProvideErrorMetadata;
+use aws_sdk_sqs::operation::receive_message::builders::ReceiveMessageFluentBuilder;
+use aws_sdk_sqs::operation::receive_message::ReceiveMessageOutput;
 use aws_sdk_sqs::primitives::Blob;
 use aws_sdk_sqs::types::{
     ChangeMessageVisibilityBatchRequestEntry, DeleteMessageBatchRequestEntry, MessageAttributeValue,
@@ -77,6 +79,15 @@ impl LocalSqs {
             .send()
             .await
             .unwrap()
+    }
+
+    /// ReceiveMessage on `url` with what `tune` sets (a count, a wait, the attributes to return).
+    async fn receive(
+        &self,
+        url: &str,
+        tune: impl FnOnce(ReceiveMessageFluentBuilder) -> ReceiveMessageFluentBuilder,
+    ) -> ReceiveMessageOutput {
+        tune(self.client.receive_message().queue_url(url)).send().await.unwrap()
     }
 
     async fn delete(&self, url: &str, receipt_handle: &str) {
@@ -307,15 +318,12 @@ async fn messages_carry_checksums_attributes_and_receive_counts() {
 
     let url_via_localhost = url.replace("127.0.0.1", "localhost");
     let received = sqs
-        .client
-        .receive_message()
-        .queue_url(&url_via_localhost)
-        .max_number_of_messages(10)
-        .message_system_attribute_names(MessageSystemAttributeName::All)
-        .message_attribute_names("All")
-        .send()
-        .await
-        .unwrap();
+        .receive(&url_via_localhost, |r| {
+            r.max_number_of_messages(10)
+                .message_system_attribute_names(MessageSystemAttributeName::All)
+                .message_attribute_names("All")
+        })
+        .await;
     let messages = received.messages();
     assert_eq!(messages.len(), 2);
     let message = messages.iter().find(|m| m.body() == Some(body)).unwrap();
@@ -341,14 +349,7 @@ async fn messages_carry_checksums_attributes_and_receive_counts() {
         .send()
         .await
         .unwrap();
-    let again = sqs
-        .client
-        .receive_message()
-        .queue_url(&url)
-        .message_attribute_names("trace.*")
-        .send()
-        .await
-        .unwrap();
+    let again = sqs.receive(&url, |r| r.message_attribute_names("trace.*")).await;
     let again = &again.messages()[0];
     assert_eq!(again.message_id(), sent.message_id());
     assert_eq!(
@@ -409,14 +410,7 @@ async fn visibility_changes_need_a_message_in_flight() {
     let sqs = start().await;
     let url = sqs.create("q", &[]).await;
     sqs.send(&url, "m").await;
-    let received = sqs
-        .client
-        .receive_message()
-        .queue_url(&url)
-        .visibility_timeout(0)
-        .send()
-        .await
-        .unwrap();
+    let received = sqs.receive(&url, |r| r.visibility_timeout(0)).await;
     let handle = received.messages()[0].receipt_handle().unwrap().to_string();
     // Visible again at once: no longer in flight.
     let err = sqs
@@ -429,7 +423,7 @@ async fn visibility_changes_need_a_message_in_flight() {
         .await
         .unwrap_err();
     assert!(err.as_service_error().unwrap().is_message_not_inflight(), "{err:?}");
-    let received = sqs.client.receive_message().queue_url(&url).send().await.unwrap();
+    let received = sqs.receive(&url, |r| r).await;
     let handle = received.messages()[0].receipt_handle().unwrap().to_string();
     let err = sqs
         .client
@@ -567,14 +561,7 @@ async fn batches_follow_aws_rules_and_fail_entries_alone() {
 async fn a_long_poll_returns_as_soon_as_a_message_arrives() {
     let sqs = start().await;
     let url = sqs.create("q", &[]).await;
-    let empty = sqs
-        .client
-        .receive_message()
-        .queue_url(&url)
-        .wait_time_seconds(1)
-        .send()
-        .await
-        .unwrap();
+    let empty = sqs.receive(&url, |r| r.wait_time_seconds(1)).await;
     assert!(
         empty.messages().is_empty(),
         "an empty queue answers empty at the end of the wait"
@@ -618,26 +605,12 @@ async fn poison_messages_go_to_the_dead_letter_queue_after_max_receives() {
         .await
         .unwrap();
     for attempt in 1..=2 {
-        let out = sqs
-            .client
-            .receive_message()
-            .queue_url(&url)
-            .visibility_timeout(0)
-            .send()
-            .await
-            .unwrap();
+        let out = sqs.receive(&url, |r| r.visibility_timeout(0)).await;
         assert_eq!(out.messages().len(), 1, "receive {attempt} still delivers");
     }
-    let third = sqs.client.receive_message().queue_url(&url).send().await.unwrap();
+    let third = sqs.receive(&url, |r| r).await;
     assert!(third.messages().is_empty());
-    let moved = sqs
-        .client
-        .receive_message()
-        .queue_url(&dlq)
-        .message_attribute_names("All")
-        .send()
-        .await
-        .unwrap();
+    let moved = sqs.receive(&dlq, |r| r.message_attribute_names("All")).await;
     let moved = &moved.messages()[0];
     assert_eq!(moved.message_id(), sent.message_id());
     assert_eq!(moved.body(), Some("poison"));
@@ -676,28 +649,18 @@ async fn fifo_queues_keep_order_per_group_and_deduplicate() {
         "3"
     );
 
-    let first = sqs.client.receive_message().queue_url(&url).send().await.unwrap();
+    let first = sqs.receive(&url, |r| r).await;
     assert_eq!(first.messages()[0].body(), Some("a1"));
     // a1 is in flight: group a gives nothing more, group b still does.
-    let second = sqs
-        .client
-        .receive_message()
-        .queue_url(&url)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap();
+    let second = sqs.receive(&url, |r| r.max_number_of_messages(10)).await;
     let bodies = second.messages().iter().map(|m| m.body().unwrap()).collect::<Vec<_>>();
     assert_eq!(bodies, ["b1"]);
     sqs.delete(&url, first.messages()[0].receipt_handle().unwrap()).await;
     let third = sqs
-        .client
-        .receive_message()
-        .queue_url(&url)
-        .message_system_attribute_names(MessageSystemAttributeName::All)
-        .send()
-        .await
-        .unwrap();
+        .receive(&url, |r| {
+            r.message_system_attribute_names(MessageSystemAttributeName::All)
+        })
+        .await;
     let message = &third.messages()[0];
     assert_eq!(message.body(), Some("a2"));
     let attributes = message.attributes().unwrap();
@@ -874,7 +837,7 @@ async fn queues_and_messages_survive_a_snapshot_and_restore() {
         before.send(&url, body).await;
     }
     // One message in flight at shutdown: visible again after the restart.
-    before.client.receive_message().queue_url(&url).send().await.unwrap();
+    before.receive(&url, |r| r).await;
     let snapshot = serde_json::to_string(&before.service.snapshot()).unwrap();
 
     let after = start().await;
@@ -892,14 +855,7 @@ async fn queues_and_messages_survive_a_snapshot_and_restore() {
         after.attribute(&url, QueueAttributeName::VisibilityTimeout).await,
         "120"
     );
-    let received = after
-        .client
-        .receive_message()
-        .queue_url(&url)
-        .max_number_of_messages(10)
-        .send()
-        .await
-        .unwrap();
+    let received = after.receive(&url, |r| r.max_number_of_messages(10)).await;
     let mut bodies = received
         .messages()
         .iter()
