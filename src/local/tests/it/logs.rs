@@ -3,6 +3,8 @@
 
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_cloudwatchlogs::config::Credentials;
+use aws_sdk_cloudwatchlogs::operation::create_log_stream::CreateLogStreamError;
+use aws_sdk_cloudwatchlogs::operation::put_log_events::PutLogEventsError;
 use aws_sdk_cloudwatchlogs::types::{FilteredLogEvent, InputLogEvent, OrderBy};
 use aws_sdk_cloudwatchlogs::Client;
 use custctl_local::gateway::Gateway;
@@ -63,25 +65,29 @@ fn events(batch: &[(i64, &str)]) -> Vec<InputLogEvent> {
 async fn create(client: &Client, group: &str, streams: &[&str]) {
     client.create_log_group().log_group_name(group).send().await.unwrap();
     for stream in streams {
-        client
-            .create_log_stream()
-            .log_group_name(group)
-            .log_stream_name(*stream)
-            .send()
-            .await
-            .unwrap();
+        try_create_stream(client, group, stream).await.unwrap();
     }
 }
 
-async fn put(client: &Client, stream: &str, batch: Vec<InputLogEvent>) {
-    client
-        .put_log_events()
-        .log_group_name(GROUP)
-        .log_stream_name(stream)
+/// CreateLogStream, with the service's error as the SDK types it.
+async fn try_create_stream(client: &Client, group: &str, stream: &str) -> Result<(), CreateLogStreamError> {
+    let request = client.create_log_stream().log_group_name(group).log_stream_name(stream);
+    request.send().await.map(drop).map_err(|e| e.into_service_error())
+}
+
+/// PutLogEvents of `batch` to `stream` of [`GROUP`], with the service's error as the SDK types it.
+async fn try_put(client: &Client, stream: &str, batch: Vec<InputLogEvent>) -> Result<(), PutLogEventsError> {
+    let request = client.put_log_events().log_group_name(GROUP).log_stream_name(stream);
+    request
         .set_log_events(Some(batch))
         .send()
         .await
-        .unwrap();
+        .map(drop)
+        .map_err(|e| e.into_service_error())
+}
+
+async fn put(client: &Client, stream: &str, batch: Vec<InputLogEvent>) {
+    try_put(client, stream, batch).await.unwrap();
 }
 
 /// Every event FilterLogEvents returns for `pattern`, following nextToken to the end.
@@ -255,47 +261,20 @@ async fn errors_are_typed_in_the_sdk() {
         .unwrap_err()
         .into_service_error();
     assert!(err.is_resource_already_exists_exception(), "{err:?}");
-    let err = client
-        .create_log_stream()
-        .log_group_name(GROUP)
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap_err();
-    assert!(err.into_service_error().is_resource_already_exists_exception());
-    let err = client
-        .create_log_stream()
-        .log_group_name("/missing")
-        .log_stream_name("s")
-        .send()
-        .await
-        .unwrap_err();
-    let err = err.into_service_error();
+    let err = try_create_stream(&client, GROUP, "s").await.unwrap_err();
+    assert!(err.is_resource_already_exists_exception());
+    let err = try_create_stream(&client, "/missing", "s").await.unwrap_err();
     assert!(err.is_resource_not_found_exception());
     assert_eq!(err.meta().message(), Some("The specified log group does not exist."));
 
-    let err = client
-        .put_log_events()
-        .log_group_name(GROUP)
-        .log_stream_name("nope")
-        .set_log_events(Some(events(&[(now_ms(), "x")])))
-        .send()
-        .await
-        .unwrap_err()
-        .into_service_error();
+    let err = try_put(&client, "nope", events(&[(now_ms(), "x")])).await.unwrap_err();
     assert!(err.is_resource_not_found_exception());
     assert_eq!(err.meta().message(), Some("The specified log stream does not exist."));
 
     let now = now_ms();
-    let err = client
-        .put_log_events()
-        .log_group_name(GROUP)
-        .log_stream_name("s")
-        .set_log_events(Some(events(&[(now, "later"), (now - 1, "earlier")])))
-        .send()
+    let err = try_put(&client, "s", events(&[(now, "later"), (now - 1, "earlier")]))
         .await
-        .unwrap_err()
-        .into_service_error();
+        .unwrap_err();
     assert!(err.is_invalid_parameter_exception(), "{err:?}");
 
     let err = client
